@@ -1,0 +1,70 @@
+"""Reader-facing labels for the codes used in the data (one place, so charts and prose agree)."""
+
+from __future__ import annotations
+
+INSTRUMENT = {
+    "executive_order": "Executive order",
+    "statute": "Statute",
+    "regulation": "Regulation",
+    "export_control": "Export control",
+    "entity_listing": "Entity listing",
+    "court_ruling": "Court ruling",
+    "investment_review": "Investment review",
+    "app_store_removal": "App-store removal",
+    "app_ban": "Nationwide app ban",
+    "device_ban": "Government-device ban",
+    "network_exclusion": "5G/network exclusion",
+    "settlement": "Settlement",
+    "agreement": "Agreement or deal approval",
+}
+# Seven families, so that colour can carry them within the eight-colour safe palette;
+# the instrument itself is in every tooltip and filter.
+FAMILY_OF_INSTRUMENT = {
+    "executive_order": "Executive orders",
+    "statute": "Statutes",
+    "regulation": "Rules and export controls",
+    "export_control": "Rules and export controls",
+    "entity_listing": "Rules and export controls",
+    "court_ruling": "Court rulings",
+    "investment_review": "Investment reviews and deals",
+    "settlement": "Investment reviews and deals",
+    "agreement": "Investment reviews and deals",
+    "app_store_removal": "App and device bans",
+    "app_ban": "App and device bans",
+    "device_ban": "App and device bans",
+    "network_exclusion": "5G and network exclusions",
+}
+FAMILIES = list(dict.fromkeys(FAMILY_OF_INSTRUMENT.values()))
+
+RESTRICTION = {
+    "tiktok_nationwide_ban": "TikTok banned nationwide",
+    "tiktok_government_devices": "TikTok banned on government devices",
+    "huawei_5g_exclusion": "Huawei excluded from 5G",
+}
+STATUS = {
+    "in_force": "In force",
+    "completed": "Completed",
+    "enjoined": "Enjoined by a court",
+    "revoked": "Revoked",
+    "superseded": "Superseded",
+    "expired": "Expired",
+    "not_enforced": "Not enforced",
+    "lifted": "Lifted",
+    "partial": "Partial",
+}
+RESOLUTION = {
+    "extended": "Extended",
+    "superseded": "Superseded",
+    "enjoined": "Enjoined",
+    "met": "Met",
+    "lapsed": "Lapsed",
+    "revoked": "Revoked",
+}
+
+
+def label(vocabulary: dict[str, str], code: str) -> str:
+    """The label for ``code``; a code without a label is an error, not a silent fallback."""
+    try:
+        return vocabulary[code]
+    except KeyError:
+        raise KeyError(f"no label for code {code!r}; add it to appcontest.labels") from None

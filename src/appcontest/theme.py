@@ -1,0 +1,60 @@
+"""The book's one chart theme.
+
+Colours are the Okabe-Ito palette, which stays distinguishable under the common forms
+of colour-vision deficiency; type is the system sans-serif stack (no web fonts, so
+nothing is fetched), at sizes readable on a phone once a chart is scaled to fit.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+# Okabe & Ito (2008), "Color Universal Design", ordered so the first colours are the
+# most distinct from each other; yellow comes late because it is faint on white.
+PALETTE = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#56B4E9",  # sky blue
+    "#CC79A7",  # reddish purple
+    "#000000",  # black
+    "#F0E442",  # yellow
+]
+GREY = "#6b6b6b"
+LIGHT_GREY = "#d9d9d9"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+WIDTH = 640  # for static renderings; interactive charts fill their container
+HEIGHT = 320
+NAME = "appcontest"
+
+
+def theme() -> dict:
+    return {
+        "config": {
+            "background": "white",
+            "font": FONT,
+            "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": HEIGHT},
+            "range": {"category": PALETTE},
+            "title": {"fontSize": 15, "fontWeight": 600, "anchor": "start", "offset": 8,
+                      "subtitleFontSize": 12, "subtitleColor": GREY, "subtitlePadding": 4},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": 500,
+                     "labelColor": "#333333", "titleColor": "#333333", "gridColor": "#ececec",
+                     "domainColor": GREY, "tickColor": GREY, "labelLimit": 220},
+            # Two columns of short labels fit a 340-pixel phone column; a wider legend
+            # would make width "container" squeeze the plot to leave it room.
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
+                       "direction": "horizontal", "columns": 2, "symbolType": "circle",
+                       "labelLimit": 140, "columnPadding": 12},
+            "header": {"labelFontSize": 12, "titleFontSize": 12},
+            "text": {"fontSize": 12},
+            "bar": {"color": PALETTE[0]},
+            "point": {"color": PALETTE[0], "filled": True, "size": 60},
+            "line": {"color": PALETTE[0], "strokeWidth": 2},
+        }
+    }
+
+
+def enable() -> None:
+    """Register and switch on the theme (idempotent)."""
+    alt.theme.register(NAME, enable=True)(theme)
