@@ -13,38 +13,54 @@ import pandas as pd
 from .figures import Figure
 
 
-class Text(str):
-    """A string that displays without quotes when glued with ``{glue:text}``."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
-def day(value) -> Text:
+def day(value) -> str:
     """A date as prose: 6 August 2020."""
     value = pd.Timestamp(value)
-    return Text(f"{value.day} {value:%B %Y}")
+    return f"{value.day} {value:%B %Y}"
 
 
-def number(value: float) -> Text:
+def number(value: float) -> str:
     """A count as prose, with thousands separators: 1,250."""
     if float(value).is_integer():
-        return Text(f"{int(value):,}")
-    return Text(f"{value:,.1f}")
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
 
 
-def glue(name: str, value, *, display: bool = False):
-    """Glue a value for the prose; dates and numbers are formatted as the book writes them."""
+def glue(name: str, value, *, display: bool = False) -> str:
+    """Glue a value for the prose as the text the book prints (dates and numbers formatted).
+
+    Everything is glued as a ``str``: ``{glue:text}`` reads the value back with
+    ``ast.literal_eval`` of its repr, which returns a string exactly, whereas a bare
+    ``100,000,000`` would come back as the tuple ``(100, 0, 0)``.
+    """
     from myst_nb import glue as nb_glue
 
     if isinstance(value, (pd.Timestamp, dt.date)):
         value = day(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         value = number(value)
-    elif isinstance(value, str) and not isinstance(value, Text):
-        value = Text(value)
+    value = str(value)
     nb_glue(name, value, display=display)
     return value
+
+
+def glue_all(values: dict) -> None:
+    """Glue every entry of a summaries dict under its own name."""
+    for name, value in values.items():
+        glue(name, value)
+
+
+def glue_dates(frame: pd.DataFrame, ids: list[str], column: str = "date") -> None:
+    """Glue the date of each row named by id, under the id itself (``{glue:text}`M016```).
+
+    A missing id is an error here, in the notebook, rather than a hole in the prose.
+    """
+    indexed = frame.set_index("id")
+    missing = [i for i in ids if i not in indexed.index]
+    if missing:
+        raise KeyError(f"no rows with id {missing} in {frame.attrs.get('path', 'the table')}")
+    for i in ids:
+        glue(i, indexed.at[i, column])
 
 
 def glue_figure(figure: Figure) -> None:

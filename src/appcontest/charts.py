@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import bibliography, clock, labels, theme
+from . import bibliography, clock, concepts, labels, theme
 from .figures import Figure
 
 DATASET_SOURCE = "data/{name}.csv, compiled from the sources cited in each row"
@@ -22,6 +22,13 @@ YEAR_AXIS = alt.Axis(labelAngle=0, labelExpr="'\u2019' + slice(datum.label, 2)")
 def family_color(field: str = "family") -> alt.Color:
     return alt.Color(f"{field}:N", title="Instrument family",
                      scale=alt.Scale(domain=labels.FAMILIES, range=theme.PALETTE[: len(labels.FAMILIES)]))
+
+
+def resolution_color(present: list[str], title: str = "What became of the deadline") -> alt.Color:
+    # Colours are fixed per outcome, so the same outcome has the same colour in every chart.
+    colours = dict(zip(labels.RESOLUTION.values(), theme.PALETTE))
+    return alt.Color("resolution_label:N", title=title,
+                     scale=alt.Scale(domain=present, range=[colours[p] for p in present]))
 
 
 def _span(dates: pd.Series) -> str:
@@ -56,7 +63,7 @@ def measures_per_year(measures: pd.DataFrame, *, name: str = "measures-per-year"
         f"{int(per_year.index.max())}, coloured by family of instrument. The busiest year is {int(busiest)} "
         f"with {int(per_year.max())} measures."
     )
-    return Figure(chart, name=name, title=title or "Measures per year, by instrument", description=description,
+    return Figure(chart, name=name, title=title or "Measures per year, by instrument family", description=description,
                   source=DATASET_SOURCE.format(name="measures"), data=counts)
 
 
@@ -90,7 +97,7 @@ def measures_timeline(measures: pd.DataFrame, *, name: str = "measures-timeline"
         .mark_point(filled=True, size=70, opacity=0.85)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-            y=alt.Y("target:N", title=None, sort=targets),
+            y=alt.Y("target:N", title=None, sort=targets, axis=alt.Axis(labelLimit=120, labelFontSize=11)),
             color=family_color(),
             tooltip=[
                 alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
@@ -144,8 +151,10 @@ def restrictions_map(restrictions: pd.DataFrame, geometry: dict, *, kind: str,
                      alt.Tooltip("sources:N", title="Source")],
         )
     )
+    # Equal Earth is about twice as wide as tall: a modest height keeps the map large
+    # on a phone, where the width is the limit, without blank bands above and below.
     chart = (alt.layer(base, shapes).project(type="equalEarth")
-             .properties(width="container", height=340))
+             .properties(width="container", height=260))
     mapped = chosen["iso_n3"].isin({str(g["id"]) for g in geometry["objects"]["countries"]["geometries"] if "id" in g})
     description = (
         f"World map: {labels.RESTRICTION[kind]}. {mapped.sum()} countries are shaded, by status "
@@ -155,3 +164,104 @@ def restrictions_map(restrictions: pd.DataFrame, geometry: dict, *, kind: str,
     return Figure(chart, name=name or f"map-{kind.replace('_', '-')}", title=title or labels.RESTRICTION[kind],
                   description=description, source=DATASET_SOURCE.format(name="restrictions") +
                   "; map: Natural Earth via world-atlas", data=data)
+
+
+def smile_curve(*, name: str = "smile-curve", title: str | None = None) -> Figure:
+    """The smile curve, explicitly conceptual: no axis values, an on-chart label saying so."""
+    curve = concepts.smile_curve()
+    stages = curve[curve["stage"] != ""]
+    line = alt.Chart(curve).mark_line(strokeWidth=3, color=theme.PALETTE[0]).encode(
+        x=alt.X("position:Q", axis=None, scale=alt.Scale(domain=[-0.4, len(concepts.SMILE_STAGES) - 0.6])),
+        y=alt.Y("value:Q", title="Value added (conceptual, no unit)", axis=alt.Axis(labels=False, ticks=False, grid=False),
+                scale=alt.Scale(domain=[0, 1.08])),
+    )
+    dots = alt.Chart(stages).mark_point(filled=True, size=70, color=theme.PALETTE[0]).encode(x="position:Q", y="value:Q")
+    text = alt.Chart(stages).mark_text(dy=12, baseline="top", fontSize=11, lineBreak="\n", color="#333333").encode(
+        x="position:Q", y=alt.Y("value:Q"),
+        text=alt.Text("wrapped:N"),
+    ).transform_calculate(wrapped="replace(datum.stage, ' and ', '\\n& ')")
+    note = alt.Chart(pd.DataFrame({"x": [len(concepts.SMILE_STAGES) / 2 - 0.5], "y": [1.02],
+                                   "t": ["Illustration of a concept, not measured data"]})).mark_text(
+        fontStyle="italic", fontSize=11, color=theme.GREY).encode(x="x:Q", y="y:Q", text="t:N")
+    chart = alt.layer(line, dots, text, note).properties(width="container", height=theme.HEIGHT)
+    description = (
+        "Conceptual U-shaped curve over seven stages of the electronics value chain, from research and "
+        "development through manufacturing and assembly to services: both ends sit high and assembly sits "
+        "lowest. It illustrates an idea; it plots no measured data."
+    )
+    return Figure(chart, name=name, title=title or "The “smile curve” (conceptual)", description=description,
+                  source="concept attributed to Stan Shih; see Mudambi (2008) and Baldwin and Ito (2021). Shape illustrative",
+                  data=curve[["position", "value", "stage"]])
+
+
+def deadline_clock(deadlines: pd.DataFrame, *, as_of=None, start=None, end=None, name: str = "deadline-clock",
+                   title: str | None = None) -> Figure:
+    """The sell-or-ban clock: days left until the deadline in force, day by day (a sawtooth)."""
+    left = clock.segments(deadlines, start=start, end=end)
+    if left.empty:
+        raise ValueError(f"no deadline was in force between {start} and {end}")
+    left = left.merge(deadlines[["id", "set_by", "resolution"]], on="id")
+    left = left.assign(resolution_label=left["resolution"].map(labels.RESOLUTION),
+                       deadline_text=left["deadline"].dt.strftime("%d %b %Y"))
+    present = [labels.RESOLUTION[k] for k in labels.RESOLUTION if k in set(left["resolution"])]
+    line = alt.Chart(left).mark_line(strokeWidth=2.5, point=True).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y("days_left:Q", title="Days left before the deadline"),
+        color=resolution_color(present),
+        detail="id:N",
+        tooltip=[alt.Tooltip("id:N", title="Deadline"), alt.Tooltip("date:T", title="On", format="%d %b %Y"),
+                 alt.Tooltip("days_left:Q", title="Days left"), alt.Tooltip("deadline_text:N", title="Due"),
+                 alt.Tooltip("set_by:N", title="Set by"), alt.Tooltip("resolution_label:N", title="Outcome")],
+    )
+    layers = [line]
+    reading = clock.reading(deadlines, as_of) if as_of is not None else None
+    if as_of is not None:
+        rule_frame = pd.DataFrame({"date": [pd.Timestamp(as_of)],
+                                   "label": [f"{pd.Timestamp(as_of):%d %b %Y}: "
+                                             + (f"{reading['days_left']} days left" if reading else "no deadline in force")]})
+        layers.append(alt.Chart(rule_frame).mark_rule(color=theme.GREY, strokeDash=[4, 3]).encode(x="date:T"))
+        layers.append(alt.Chart(rule_frame).mark_text(align="left", dx=4, dy=-6, fontSize=11, color="#333333")
+                      .encode(x="date:T", y=alt.value(12), text="label:N"))
+    chart = alt.layer(*layers).properties(width="container", height=theme.HEIGHT)
+    description = (
+        f"Line chart of the days left before each sell-or-ban deadline, from {_span(left['date'])}. "
+        f"Each of the {left['id'].nunique()} deadlines counts down from the day it was set until it was moved, "
+        f"blocked or met, so the line jumps up at each extension. The longest countdown started at "
+        f"{int(left['days_left'].max())} days."
+    )
+    data = clock.time_left(deadlines, start=start, end=end)  # the download gives every day
+    return Figure(chart, name=name, title=title or "The sell-or-ban clock", description=description,
+                  source=DATASET_SOURCE.format(name="deadlines"), data=data)
+
+
+def deadline_spans(deadlines: pd.DataFrame, *, name: str = "deadline-spans", title: str | None = None) -> Figure:
+    """Each deadline as a bar from the day it was set to the day it fell due, marked where it was resolved."""
+    frame = deadlines.assign(
+        resolution_label=deadlines["resolution"].map(labels.RESOLUTION),
+        label=deadlines["id"] + " · due " + deadlines["deadline"].dt.strftime("%d %b %Y"),
+        set_text=deadlines["set_on"].dt.strftime("%d %b %Y"),
+        resolved_text=deadlines["resolved_on"].dt.strftime("%d %b %Y"),
+    )
+    order = frame.sort_values("set_on")["label"].tolist()
+    base = alt.Chart(frame).encode(y=alt.Y("label:N", title=None, sort=order))
+    tooltip = [alt.Tooltip("id:N", title="Deadline"), alt.Tooltip("set_by:N", title="Set by"),
+               alt.Tooltip("set_text:N", title="Set on"), alt.Tooltip("deadline:T", title="Due", format="%d %b %Y"),
+               alt.Tooltip("resolution_label:N", title="Outcome"), alt.Tooltip("resolved_text:N", title="Resolved on"),
+               alt.Tooltip("resolution_note:N", title="How")]
+    bars = base.mark_bar(height=8, color=theme.LIGHT_GREY).encode(
+        x=alt.X("set_on:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")), x2="deadline:T", tooltip=tooltip)
+    present = [labels.RESOLUTION[k] for k in labels.RESOLUTION if k in set(frame["resolution"])]
+    ends = base.mark_point(filled=True, size=80).encode(
+        x="resolved_on:T",
+        color=resolution_color(present, title="Outcome"),
+        shape=alt.Shape("resolution_label:N", title="Outcome", scale=alt.Scale(domain=present)),
+        tooltip=tooltip)
+    chart = alt.layer(bars, ends).properties(width="container", height=26 * len(frame) + 20)
+    counts = frame["resolution_label"].value_counts()
+    description = (
+        f"Range chart of {len(frame)} deadlines, one row each, from the day set to the day due, with a marker "
+        f"where each was resolved: " + ", ".join(f"{n} {k.lower()}" for k, n in counts.items()) + "."
+    )
+    return Figure(chart, name=name, title=title or "Every deadline, set and resolved", description=description,
+                  source=DATASET_SOURCE.format(name="deadlines"),
+                  data=frame[["id", "set_on", "deadline", "resolved_on", "set_by", "resolution"]])

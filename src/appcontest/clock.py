@@ -79,3 +79,16 @@ def moves(deadlines: pd.DataFrame) -> pd.DataFrame:
     ordered = deadlines.sort_values("set_on").reset_index(drop=True)
     shift = (ordered["deadline"].shift(-1) - ordered["deadline"]).dt.days
     return ordered.assign(moved_by_days=shift.where(ordered["resolution"] == "extended"))
+
+
+def segments(deadlines: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
+    """The clock as straight segments: for each deadline, the first and last day it was in
+    force and the days then left. Between them the count falls by one a day, so two points
+    draw exactly what :func:`time_left` lists day by day."""
+    daily = time_left(deadlines, start=start, end=end)
+    if daily.empty:
+        return daily
+    ends = daily.groupby("id")["date"].agg(["min", "max"])
+    keep = daily.merge(ends, left_on="id", right_index=True)
+    keep = keep[(keep["date"] == keep["min"]) | (keep["date"] == keep["max"])]
+    return keep.drop(columns=["min", "max"]).reset_index(drop=True)

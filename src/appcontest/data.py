@@ -12,6 +12,7 @@ number in the CSV, header = 1, and the row's id), the column and the rule broken
 
 from __future__ import annotations
 
+import csv
 import json
 import warnings
 from dataclasses import dataclass
@@ -72,12 +73,16 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+def _rows(path: Path) -> list[dict]:
+    # The csv module, not pandas: a malformed row must reach the validator's report
+    # (which names it) instead of stopping the read with a parser error.
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
 def _row_ids(path: Path) -> dict[int, str]:
     """Map CSV row number (header = 1) to the row's id, for error messages."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if "id" not in frame.columns:
-        return {}
-    return {i + 2: v for i, v in enumerate(frame["id"])}
+    return {i + 2: row.get("id") or "" for i, row in enumerate(_rows(path))}
 
 
 def _message(error) -> str:
@@ -127,11 +132,12 @@ def _source_key_problems() -> list[Problem]:
         path = paths.data_dir() / res["path"]
         if not path.exists():
             continue
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        rows = _rows(path)
         for column in ("source_keys", "source_key"):
-            if column not in frame.columns:
+            if not rows or column not in rows[0]:
                 continue
-            for i, (row_id, cell) in enumerate(zip(frame.get("id", [""] * len(frame)), frame[column])):
+            for i, row in enumerate(rows):
+                row_id, cell = row.get("id") or "", row.get(column) or ""
                 for key in bibliography.split_keys(cell):
                     if key not in sources:
                         problems.append(

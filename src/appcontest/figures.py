@@ -19,7 +19,6 @@ import base64
 import html
 import json
 import re
-import urllib.parse
 from dataclasses import dataclass, field
 
 import altair as alt
@@ -92,7 +91,9 @@ class Figure:
         """Static image for builders without JavaScript (PDF): the source line is drawn in."""
         if "png" not in self._cache:
             spec = _static_spec(self._titled(with_source=True))
-            self._cache["png"] = vlc.vegalite_to_png(spec, vl_version=VL_VERSION, scale=2)
+            # Scale 1 keeps notebooks small; PNG (unlike vl-convert's PDF) is byte-stable
+            # between runs, which the notebook regression tests rely on.
+            self._cache["png"] = vlc.vegalite_to_png(spec, vl_version=VL_VERSION, scale=1)
         return self._cache["png"]
 
     def csv(self) -> str:
@@ -100,7 +101,7 @@ class Figure:
 
     def html(self) -> str:
         element_id = f"ac-chart-{self.name}"
-        csv_uri = "data:text/csv;charset=utf-8," + urllib.parse.quote(self.csv())
+        csv_uri = "data:text/csv;charset=utf-8;base64," + base64.b64encode(self.csv().encode("utf-8")).decode("ascii")
         spec_json = _script_safe(json.dumps(self.spec(), separators=(",", ":"), sort_keys=True))
         svg = re.sub(r"^<\?xml[^>]*>\s*", "", self.svg())
         label = html.escape(self.description, quote=True)

@@ -22,17 +22,17 @@ INSTRUMENT = {
 FAMILY_OF_INSTRUMENT = {
     "executive_order": "Executive orders",
     "statute": "Statutes",
-    "regulation": "Rules and export controls",
-    "export_control": "Rules and export controls",
-    "entity_listing": "Rules and export controls",
+    "regulation": "Rules & export controls",
+    "export_control": "Rules & export controls",
+    "entity_listing": "Rules & export controls",
     "court_ruling": "Court rulings",
-    "investment_review": "Investment reviews and deals",
-    "settlement": "Investment reviews and deals",
-    "agreement": "Investment reviews and deals",
-    "app_store_removal": "App and device bans",
-    "app_ban": "App and device bans",
-    "device_ban": "App and device bans",
-    "network_exclusion": "5G and network exclusions",
+    "investment_review": "Reviews & deals",
+    "settlement": "Reviews & deals",
+    "agreement": "Reviews & deals",
+    "app_store_removal": "App & device bans",
+    "app_ban": "App & device bans",
+    "device_ban": "App & device bans",
+    "network_exclusion": "Network exclusions",
 }
 FAMILIES = list(dict.fromkeys(FAMILY_OF_INSTRUMENT.values()))
 

@@ -41,11 +41,11 @@ def theme() -> dict:
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": 500,
                      "labelColor": "#333333", "titleColor": "#333333", "gridColor": "#ececec",
                      "domainColor": GREY, "tickColor": GREY, "labelLimit": 220},
-            # Two columns of short labels fit a 340-pixel phone column; a wider legend
-            # would make width "container" squeeze the plot to leave it room.
+            # One column under the plot: any wider legend is clipped on a 340-pixel phone
+            # column, or makes width "container" squeeze the plot to leave it room.
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
-                       "direction": "horizontal", "columns": 2, "symbolType": "circle",
-                       "labelLimit": 140, "columnPadding": 12},
+                       "direction": "vertical", "columns": 1, "symbolType": "circle",
+                       "labelLimit": 200},
             "header": {"labelFontSize": 12, "titleFontSize": 12},
             "text": {"fontSize": 12},
             "bar": {"color": PALETTE[0]},
