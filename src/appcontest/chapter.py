@@ -44,10 +44,10 @@ def glue(name: str, value, *, display: bool = False) -> str:
     return value
 
 
-def glue_all(values: dict) -> None:
-    """Glue every entry of a summaries dict under its own name."""
+def glue_all(values: dict, prefix: str = "") -> None:
+    """Glue every entry of a summaries dict under its own name (after ``prefix``)."""
     for name, value in values.items():
-        glue(name, value)
+        glue(prefix + name, value)
 
 
 def glue_dates(frame: pd.DataFrame, ids: list[str], column: str = "date") -> None:

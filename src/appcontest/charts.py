@@ -199,7 +199,7 @@ def deadline_clock(deadlines: pd.DataFrame, *, as_of=None, start=None, end=None,
     """The sell-or-ban clock: days left until the deadline in force, day by day (a sawtooth)."""
     left = clock.segments(deadlines, start=start, end=end)
     if left.empty:
-        raise ValueError(f"no deadline was in force between {start} and {end}")
+        raise ValueError(f"no deadline was in force between start_date={start} and end_date={end}; widen the window")
     left = left.merge(deadlines[["id", "set_by", "resolution"]], on="id")
     left = left.assign(resolution_label=left["resolution"].map(labels.RESOLUTION),
                        deadline_text=left["deadline"].dt.strftime("%d %b %Y"))

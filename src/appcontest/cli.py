@@ -16,10 +16,45 @@ from pathlib import Path
 from . import paths
 
 
+def render(executed: Path, source: Path) -> Path:
+    """Render an executed run as the book renders chapters, and return the chapter's HTML.
+
+    The book's sources are copied to a temporary folder, the chapter is replaced by the
+    executed run, and the book is built there with execution off, so glued numbers,
+    figures, citations and cross-references resolve exactly as on the site.
+    """
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    import yaml
+
+    root = paths.root()
+    site = executed.with_suffix("")
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp)
+        for name in ("book", "notebooks", "data"):
+            shutil.copytree(root / name, copy / name)
+        for name in ("_toc.yml", "references.bib"):
+            shutil.copy(root / name, copy / name)
+        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+        config["execute"]["execute_notebooks"] = "off"
+        (copy / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        shutil.copy(executed, copy / "notebooks" / source.name)
+        shutil.rmtree(site, ignore_errors=True)
+        result = subprocess.run(
+            [str(Path(sys.executable).with_name("jupyter-book")), "build", str(copy), "--path-output", str(site)],
+            capture_output=True, text=True, env=dict(os.environ, APPCONTEST_ROOT=str(copy)),
+        )
+        if result.returncode != 0:
+            raise SystemExit(f"error: rendering {executed.name} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return site / "_build" / "html" / "notebooks" / f"{source.stem}.html"
+
+
 def run(notebook: str, pairs: list[list[str]], html: bool = True) -> Path:
-    import nbformat
     import papermill
-    from nbconvert import HTMLExporter
 
     from .parameters import check_run
 
@@ -34,13 +69,16 @@ def run(notebook: str, pairs: list[list[str]], html: bool = True) -> Path:
     out_dir = paths.root() / "_build" / "runs"
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{source.stem}-{tag}.ipynb"
-    papermill.execute_notebook(
-        str(source), str(target), parameters=values, cwd=str(source.parent),
-        kernel_name="python3", progress_bar=False, log_output=False,
-    )
+    try:
+        papermill.execute_notebook(
+            str(source), str(target), parameters=values, cwd=str(source.parent),
+            kernel_name="python3", progress_bar=False, log_output=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        # e.g. parameters that validate one by one but leave nothing to show together
+        raise SystemExit(f"error: {source.name} stopped: {exc.ename}: {exc.evalue} (partial output: {target})")
     if html:
-        body, _ = HTMLExporter().from_notebook_node(nbformat.read(target, as_version=4))
-        target.with_suffix(".html").write_text(body, encoding="utf-8")
+        render(target, source)
     return target
 
 
@@ -50,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     p_run = sub.add_parser("run", help="run a notebook with parameters into _build/runs/")
     p_run.add_argument("notebook")
     p_run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
-    p_run.add_argument("--no-html", action="store_true", help="skip the HTML copy of the run")
+    p_run.add_argument("--no-html", action="store_true", help="skip rendering the run as a book page")
     p_params = sub.add_parser("params", help="list a notebook's parameters and what each allows")
     p_params.add_argument("notebook")
     sub.add_parser("validate", help="validate every dataset against its schema and the bibliography")
@@ -66,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             out = run(args.notebook, args.parameter, html=not args.no_html)
             print(f"wrote {out.relative_to(paths.root())}")
             if not args.no_html:
-                print(f"open {out.with_suffix('.html').relative_to(paths.root())}")
+                page = out.with_suffix("") / "_build" / "html" / "notebooks" / f"{Path(args.notebook).stem}.html"
+                print(f"open {page.relative_to(paths.root())}")
         elif args.command == "params":
             from .parameters import REGISTRY, declared
 

@@ -66,10 +66,20 @@ def clock_overview(deadlines: pd.DataFrame, as_of) -> dict:
         "days-law-to-close": int((last["resolved_on"] - law["set_on"]).days),
         "days-added-since-law": int((last["deadline"] - law["deadline"]).days),
         "longest-extension": int(moved["moved_by_days"].max()) if moved["moved_by_days"].notna().any() else 0,
-        "as-of": pd.Timestamp(as_of),
-        "as-of-days-left": reading["days_left"] if reading else "no deadline in force",
-        "as-of-deadline": reading["deadline"] if reading else "none",
+        "as-of-reading": _reading_sentence(pd.Timestamp(as_of), reading),
     }
+
+
+def _reading_sentence(day: pd.Timestamp, reading: dict | None) -> str:
+    # A whole sentence, because "no deadline" and "N days left" need different grammar.
+    from .chapter import day as prose_day
+
+    if reading is None:
+        return f"On {prose_day(day)} no sell-or-ban deadline was in force."
+    left = reading["days_left"]
+    unit = "day was" if left == 1 else "days were"
+    return (f"On {prose_day(day)} {left:,} {unit} left before the deadline then in force, "
+            f"{prose_day(reading['deadline'])} ({reading['id']}).")
 
 
 def deadline_days(deadlines: pd.DataFrame) -> dict:
