@@ -17,6 +17,7 @@ DATASET_SOURCE = "data/{name}.csv, compiled from the sources cited in each row"
 
 # Two-digit years ('16) so eleven years fit a phone-width axis without overlapping.
 YEAR_AXIS = alt.Axis(labelAngle=0, labelExpr="'\u2019' + slice(datum.label, 2)")
+TIME_AXIS = alt.Axis(format="%Y", tickCount="year", labelAngle=0, labelExpr="'\u2019' + slice(datum.label, 2)")
 
 
 def family_color(field: str = "family") -> alt.Color:
@@ -24,7 +25,7 @@ def family_color(field: str = "family") -> alt.Color:
                      scale=alt.Scale(domain=labels.FAMILIES, range=theme.PALETTE[: len(labels.FAMILIES)]))
 
 
-def resolution_color(present: list[str], title: str = "What became of the deadline") -> alt.Color:
+def resolution_color(present: list[str], title: str = "Outcome") -> alt.Color:
     # Colours are fixed per outcome, so the same outcome has the same colour in every chart.
     colours = dict(zip(labels.RESOLUTION.values(), theme.PALETTE))
     return alt.Color("resolution_label:N", title=title,
@@ -96,7 +97,7 @@ def measures_timeline(measures: pd.DataFrame, *, name: str = "measures-timeline"
         alt.Chart(frame)
         .mark_point(filled=True, size=70, opacity=0.85)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+            x=alt.X("date:T", title=None, axis=TIME_AXIS),
             y=alt.Y("target:N", title=None, sort=targets, axis=alt.Axis(labelLimit=120, labelFontSize=11)),
             color=family_color(),
             tooltip=[
@@ -205,7 +206,7 @@ def deadline_clock(deadlines: pd.DataFrame, *, as_of=None, start=None, end=None,
                        deadline_text=left["deadline"].dt.strftime("%d %b %Y"))
     present = [labels.RESOLUTION[k] for k in labels.RESOLUTION if k in set(left["resolution"])]
     line = alt.Chart(left).mark_line(strokeWidth=2.5, point=True).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        x=alt.X("date:T", title=None, axis=TIME_AXIS),
         y=alt.Y("days_left:Q", title="Days left before the deadline"),
         color=resolution_color(present),
         detail="id:N",
@@ -238,18 +239,18 @@ def deadline_spans(deadlines: pd.DataFrame, *, name: str = "deadline-spans", tit
     """Each deadline as a bar from the day it was set to the day it fell due, marked where it was resolved."""
     frame = deadlines.assign(
         resolution_label=deadlines["resolution"].map(labels.RESOLUTION),
-        label=deadlines["id"] + " · due " + deadlines["deadline"].dt.strftime("%d %b %Y"),
+        label=deadlines["id"] + " · " + deadlines["deadline"].dt.strftime("%b %Y"),
         set_text=deadlines["set_on"].dt.strftime("%d %b %Y"),
         resolved_text=deadlines["resolved_on"].dt.strftime("%d %b %Y"),
     )
     order = frame.sort_values("set_on")["label"].tolist()
-    base = alt.Chart(frame).encode(y=alt.Y("label:N", title=None, sort=order))
+    base = alt.Chart(frame).encode(y=alt.Y("label:N", title="Deadline · month due", sort=order))
     tooltip = [alt.Tooltip("id:N", title="Deadline"), alt.Tooltip("set_by:N", title="Set by"),
                alt.Tooltip("set_text:N", title="Set on"), alt.Tooltip("deadline:T", title="Due", format="%d %b %Y"),
                alt.Tooltip("resolution_label:N", title="Outcome"), alt.Tooltip("resolved_text:N", title="Resolved on"),
                alt.Tooltip("resolution_note:N", title="How")]
     bars = base.mark_bar(height=8, color=theme.LIGHT_GREY).encode(
-        x=alt.X("set_on:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")), x2="deadline:T", tooltip=tooltip)
+        x=alt.X("set_on:T", title=None, axis=TIME_AXIS), x2="deadline:T", tooltip=tooltip)
     present = [labels.RESOLUTION[k] for k in labels.RESOLUTION if k in set(frame["resolution"])]
     ends = base.mark_point(filled=True, size=80).encode(
         x="resolved_on:T",

@@ -53,8 +53,8 @@ def clock_overview(deadlines: pd.DataFrame, as_of) -> dict:
     reading = clock.reading(deadlines, as_of)
     return {
         "n-deadlines": len(deadlines),
-        "n-extended": int((deadlines["resolution"] == "extended").sum()),
-        "n-enjoined": int((deadlines["resolution"] == "enjoined").sum()),
+        **{f"n-{kind}": int((deadlines["resolution"] == kind).sum())
+           for kind in ("extended", "enjoined", "lapsed", "superseded", "met", "revoked")},
         "n-deadlines-2020": int((ordered["set_on"] < pd.Timestamp("2021-01-01")).sum()),
         "n-deadlines-since-law": len(era_2025),
         "first-deadline-set": first["set_on"],
