@@ -29,3 +29,13 @@ def test_glue_dates_refuses_unknown_ids():
     frame = pd.DataFrame({"id": ["M001"], "date": [pd.Timestamp("2016-03-08")]})
     with pytest.raises(KeyError, match=r"no rows with id \['M999'\]"):
         chapter.glue_dates(frame, ["M999"])
+
+
+def test_glue_source_dates_uses_the_bibliography(monkeypatch):
+    from appcontest import bibliography
+
+    seen = {}
+    monkeypatch.setattr("myst_nb.glue", lambda name, v, display=False: seen.setdefault(name, v))
+    key = next(k for k, s in bibliography.load().items() if len(s.date) == 10)
+    chapter.glue_source_dates([key])
+    assert seen[key] == chapter.day(pd.Timestamp(bibliography.load()[key].date))

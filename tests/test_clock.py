@@ -60,3 +60,11 @@ def test_the_real_clock_never_runs_negative():
     deadlines = data.load("deadlines")
     left = clock.time_left(deadlines)
     assert len(left) > 0 and (left["days_left"] >= 0).all()
+
+
+def test_segments_keep_only_each_deadlines_first_and_last_day():
+    seg = clock.segments(TWO)
+    assert seg.groupby("id").size().tolist() == [2, 2]
+    d1 = seg[seg["id"] == "D1"]
+    assert d1["days_left"].tolist() == [10, 5]
+    assert clock.segments(TWO, start="2030-01-01").empty

@@ -71,3 +71,16 @@ def test_bad_values_and_unknown_names_stop_before_any_work(args, expected):
     assert "Traceback" not in result.stderr
     assert digest(source) == before
     assert (set(RUNS.glob("*")) if RUNS.exists() else set()) == existing, "a refused run wrote output"
+
+
+def test_a_run_renders_as_a_book_page_with_everything_resolved():
+    """The HTML of a run is the chapter as the book renders it: glued text, figures, references."""
+    source = ROOT / "notebooks" / "clock.ipynb"
+    result = subprocess.run(CLI + [str(source), "-p", "as_of", "2025-09-20"], capture_output=True, text=True,
+                            cwd=ROOT, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = ROOT / result.stdout.split("open ")[1].split()[0]
+    html = page.read_text(encoding="utf-8")
+    assert "{glue" not in html and "{numref" not in html and "{cite" not in html
+    assert "On 20 September 2025" in html, "the as_of reading reflects the parameter"
+    assert html.count('class="ac-chart"') == 3

@@ -60,3 +60,15 @@ def test_every_dataset_has_a_page_in_the_book():
     pages = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "book").rglob("*.md"))
     for name in data.names():
         assert f"{{dataset}} {name}" in pages, f"no page documents the {name} dataset"
+
+
+def test_source_quality_counts_rows_with_a_primary_source():
+    from appcontest import bibliography
+    from appcontest.sphinxext import reference
+
+    rows = {r["dataset"]: r for r in reference.source_quality_rows()}
+    assert set(rows) == set(data.names())
+    measures = data.load("measures")
+    sources = bibliography.load()
+    expected = sum(any(sources[k].primary for k in bibliography.split_keys(c)) for c in measures["source_keys"])
+    assert rows["measures"] == {"dataset": "measures", "rows": len(measures), "primary": expected}

@@ -63,6 +63,16 @@ def glue_dates(frame: pd.DataFrame, ids: list[str], column: str = "date") -> Non
         glue(i, indexed.at[i, column])
 
 
+def glue_source_dates(keys: list[str]) -> None:
+    """Glue the date of each bibliography entry under its key, for events known only
+    from a cited document (no dataset row), so that their dates are not typed by hand."""
+    from . import bibliography
+
+    sources = bibliography.load()
+    for key in keys:
+        glue(key, pd.Timestamp(sources[key].date))
+
+
 def glue_figure(figure: Figure) -> None:
     """Glue a figure under its name, for a ``{glue:figure}`` directive in the prose.
 

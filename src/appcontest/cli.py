@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             data.validate()
             for name in data.names():
                 info = data.summary(name)
-                print(f"{name}: {info['rows']} rows, {info['first']} to {info['last']}")
+                span = f"{info['first']} to {info['last']}" if info["date_column"] else "no date column"
+                print(f"{name}: {info['rows']} rows, {span}")
             print("all datasets valid")
         elif args.command == "bench":
             from . import bench

@@ -61,10 +61,3 @@ RESOLUTION = {
     "revoked": "Revoked",
 }
 
-
-def label(vocabulary: dict[str, str], code: str) -> str:
-    """The label for ``code``; a code without a label is an error, not a silent fallback."""
-    try:
-        return vocabulary[code]
-    except KeyError:
-        raise KeyError(f"no label for code {code!r}; add it to appcontest.labels") from None
