@@ -20,7 +20,9 @@ from pathlib import Path
 from . import paths
 
 STRICT = ["--all", "-n", "-W", "--keep-going"]
-ASSET = re.compile(r"""<(?:script[^>]*\bsrc|link[^>]*\bhref)=["']([^"'#?]+)""")
+SCRIPT = re.compile(r"""<script\b[^>]*\bsrc=["']([^"'#?]+)""")
+# Only links that fetch something (not rel="next", "prev", "index", "search" pages).
+LINK = re.compile(r"""<link\b(?=[^>]*\brel=["'](?:stylesheet|preload|icon|modulepreload)["'])[^>]*\bhref=["']([^"'#?]+)""")
 
 
 def _build(root: Path) -> tuple[float, list[str]]:
@@ -43,12 +45,14 @@ def _copy_repository(target: Path) -> Path:
 
 
 def _page_sizes(site: Path) -> list[tuple[str, int, int, int, int]]:
+    site = site.resolve()
     rows = []
     for page in sorted(p for p in site.rglob("*.html") if "_static" not in p.parts):
         html = page.read_bytes()
         total_raw, total_gz = len(html), len(gzip.compress(html, 6))
-        for ref in set(ASSET.findall(html.decode("utf-8", errors="replace"))):
-            asset = (page.parent / ref).resolve()
+        text = html.decode("utf-8", errors="replace")
+        assets = {(page.parent / ref).resolve() for ref in SCRIPT.findall(text) + LINK.findall(text)}
+        for asset in assets:
             if asset.is_file() and site in asset.parents:
                 data = asset.read_bytes()
                 total_raw += len(data)
@@ -89,7 +93,8 @@ def main(run_tests: bool = True) -> None:
         timings.append(["make test (in place, environment already installed)", f"{time.perf_counter() - start:.1f}", outcome])
     print("Build and test timings (seconds; this machine, this load)\n")
     print(_table(["step", "seconds", "notebooks executed / result"], timings))
-    print("\nTransfer size of each built page: the HTML alone, and with the local scripts and styles it loads (KiB)\n")
+    print("\nTransfer size of each built page: the HTML alone, and with the scripts and stylesheets it loads"
+          " (KiB; fonts and images that stylesheets load on demand are not counted)\n")
     kib = lambda n: f"{n / 1024:.0f}"
     print(_table(["page", "html raw", "html gzip", "with assets raw", "with assets gzip"],
                  [[p, kib(a), kib(b), kib(c), kib(d)] for p, a, b, c, d in sizes]))
