@@ -221,7 +221,10 @@ def deadline_clock(deadlines: pd.DataFrame, *, as_of=None, start=None, end=None,
                                    "label": [f"{pd.Timestamp(as_of):%d %b %Y}: "
                                              + (f"{reading['days_left']} days left" if reading else "no deadline in force")]})
         layers.append(alt.Chart(rule_frame).mark_rule(color=theme.GREY, strokeDash=[4, 3]).encode(x="date:T"))
-        layers.append(alt.Chart(rule_frame).mark_text(align="left", dx=4, dy=-6, fontSize=11, color="#333333")
+        # Label on the side of the rule with room: right of it early in the window, left late.
+        late = pd.Timestamp(as_of) > left["date"].min() + (left["date"].max() - left["date"].min()) / 2
+        layers.append(alt.Chart(rule_frame).mark_text(align="right" if late else "left", dx=-4 if late else 4,
+                                                      dy=-6, fontSize=11, color="#333333")
                       .encode(x="date:T", y=alt.value(12), text="label:N"))
     chart = alt.layer(*layers).properties(width="container", height=theme.HEIGHT)
     description = (
