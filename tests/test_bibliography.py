@@ -68,9 +68,7 @@ def test_every_entry_is_cited_and_every_url_is_cited_once():
     root = Path(__file__).resolve().parents[1]
     cited = set()
     for name in data.names():
-        frame = data.load(name)
-        column = "source_keys" if "source_keys" in frame.columns else "source_key"
-        for cell in frame[column]:
+        for cell in data.load(name)[data.source_column(name)]:
             cited.update(bibliography.split_keys(cell))
     pages = list((root / "book").rglob("*.md")) + list((root / "notebooks").glob("*.ipynb"))
     text = "\n".join(p.read_text(encoding="utf-8") for p in pages)

@@ -39,3 +39,11 @@ def test_glue_source_dates_uses_the_bibliography(monkeypatch):
     key = next(k for k, s in bibliography.load().items() if len(s.date) == 10)
     chapter.glue_source_dates([key])
     assert seen[key] == chapter.day(pd.Timestamp(bibliography.load()[key].date))
+
+
+def test_glue_fields_glues_any_column_under_id_and_suffix(monkeypatch):
+    seen = {}
+    monkeypatch.setattr("myst_nb.glue", lambda name, v, display=False: seen.setdefault(name, v))
+    frame = pd.DataFrame({"id": ["M1"], "summary": ["A deal closed."]})
+    chapter.glue_fields(frame, ["M1"], column="summary", suffix="-summary")
+    assert seen == {"M1-summary": "A deal closed."}

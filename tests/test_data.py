@@ -113,8 +113,7 @@ def test_every_narrative_cites_a_source_and_every_row_a_key():
     assert narratives["source_key"].str.len().min() > 0
     for name in data.names():
         frame = data.load(name)
-        column = "source_keys" if "source_keys" in frame.columns else "source_key"
-        assert (frame[column].str.len() > 0).all(), name
+        assert (frame[data.source_column(name)].str.len() > 0).all(), name
 
 
 def test_restrictions_are_all_on_the_map():
@@ -140,3 +139,17 @@ def test_summary_reports_rows_and_range():
 def test_unknown_dataset_is_named():
     with pytest.raises(KeyError, match="no dataset named 'measure'"):
         data.resource("measure")
+
+
+def test_source_column_names_the_sources_of_each_dataset():
+    assert data.source_column("measures") == "source_keys"
+    assert data.source_column("narratives") == "source_key"
+
+
+def test_copy_book_copies_what_a_build_reads(tmp_path):
+    from appcontest import paths
+
+    copy = paths.copy_book(tmp_path / "b")
+    for name in paths.BOOK_SOURCES:
+        assert (copy / name).exists(), name
+    assert not (copy / "src").exists() and not (copy / "_build").exists()

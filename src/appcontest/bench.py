@@ -10,7 +10,6 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,13 +34,6 @@ def _build(root: Path) -> tuple[float, list[str]]:
         raise SystemExit(f"build failed in {root}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     executed = sorted(set(re.findall(r"/([\w-]+\.ipynb): Executing notebook", result.stdout + result.stderr)))
     return seconds, executed
-
-
-def _copy_repository(target: Path) -> Path:
-    source = paths.root()
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
-    shutil.copytree(source, target, ignore=ignore)
-    return target
 
 
 def _page_sizes(site: Path) -> list[tuple[str, int, int, int, int]]:
@@ -70,7 +62,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def main(run_tests: bool = True) -> None:
     timings = []
     with tempfile.TemporaryDirectory() as tmp:
-        root = _copy_repository(Path(tmp) / "book")
+        root = paths.copy_book(Path(tmp) / "book")
         seconds, executed = _build(root)
         timings.append(["clean build (strict, all notebooks executed)", f"{seconds:.1f}", ", ".join(executed) or "none"])
         seconds, executed = _build(root)

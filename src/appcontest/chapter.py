@@ -50,8 +50,8 @@ def glue_all(values: dict, prefix: str = "") -> None:
         glue(prefix + name, value)
 
 
-def glue_dates(frame: pd.DataFrame, ids: list[str], column: str = "date") -> None:
-    """Glue the date of each row named by id, under the id itself (``{glue:text}`M016```).
+def glue_fields(frame: pd.DataFrame, ids: list[str], column: str, suffix: str = "") -> None:
+    """Glue ``column`` of each row named by id, under ``<id><suffix>``.
 
     A missing id is an error here, in the notebook, rather than a hole in the prose.
     """
@@ -60,7 +60,12 @@ def glue_dates(frame: pd.DataFrame, ids: list[str], column: str = "date") -> Non
     if missing:
         raise KeyError(f"no rows with id {missing} in {frame.attrs.get('path', 'the table')}")
     for i in ids:
-        glue(i, indexed.at[i, column])
+        glue(i + suffix, indexed.at[i, column])
+
+
+def glue_dates(frame: pd.DataFrame, ids: list[str], column: str = "date") -> None:
+    """Glue the date of each row named by id, under the id itself (``{glue:text}`M016```)."""
+    glue_fields(frame, ids, column)
 
 
 def glue_source_dates(keys: list[str]) -> None:

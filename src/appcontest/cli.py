@@ -31,15 +31,10 @@ def render(executed: Path, source: Path) -> Path:
 
     import yaml
 
-    root = paths.root()
     site = executed.with_suffix("")
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp)
-        for name in ("book", "notebooks", "data"):
-            shutil.copytree(root / name, copy / name)
-        for name in ("_toc.yml", "references.bib"):
-            shutil.copy(root / name, copy / name)
-        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+        copy = paths.copy_book(Path(tmp) / "book")
+        config = yaml.safe_load((copy / "_config.yml").read_text(encoding="utf-8"))
         config["execute"]["execute_notebooks"] = "off"
         (copy / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         shutil.copy(executed, copy / "notebooks" / source.name)

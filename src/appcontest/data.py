@@ -122,6 +122,16 @@ def _frictionless_problems() -> list[Problem]:
     return problems
 
 
+SOURCE_COLUMNS = ("source_keys", "source_key")
+
+
+def source_column(name: str) -> str:
+    """The column of dataset ``name`` that names its sources (``source_keys``, or
+    ``source_key`` in narratives, where each row is one position in one source)."""
+    fields = [f["name"] for f in resource(name)["schema"]["fields"]]
+    return next(c for c in SOURCE_COLUMNS if c in fields)
+
+
 def _source_key_problems() -> list[Problem]:
     try:
         sources = bibliography.load()
@@ -132,18 +142,15 @@ def _source_key_problems() -> list[Problem]:
         path = paths.data_dir() / res["path"]
         if not path.exists():
             continue
-        rows = _rows(path)
-        for column in ("source_keys", "source_key"):
-            if not rows or column not in rows[0]:
-                continue
-            for i, row in enumerate(rows):
-                row_id, cell = row.get("id") or "", row.get(column) or ""
-                for key in bibliography.split_keys(cell):
-                    if key not in sources:
-                        problems.append(
-                            Problem(_relative(path), i + 2, row_id, column, "source-key-exists",
-                                    f"source key {key!r} is not in references.bib")
-                        )
+        column = source_column(res["name"])
+        for i, row in enumerate(_rows(path)):
+            row_id, cell = row.get("id") or "", row.get(column) or ""
+            for key in bibliography.split_keys(cell):
+                if key not in sources:
+                    problems.append(
+                        Problem(_relative(path), i + 2, row_id, column, "source-key-exists",
+                                f"source key {key!r} is not in references.bib")
+                    )
     return problems
 
 

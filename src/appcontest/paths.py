@@ -25,6 +25,23 @@ def root() -> Path:
     )
 
 
+BOOK_SOURCES = ("book", "notebooks", "data", "_config.yml", "_toc.yml", "references.bib")
+
+
+def copy_book(target: Path) -> Path:
+    """Copy what a book build reads (not the package, tests or build output) to ``target``.
+
+    Builds there must run with ``APPCONTEST_ROOT=target`` so the package reads the copy.
+    """
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    for name in BOOK_SOURCES:
+        source = root() / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+    return target
+
+
 def data_dir() -> Path:
     return root() / "data"
 

@@ -44,19 +44,25 @@ def restrictions_overview(restrictions: pd.DataFrame) -> dict:
     }
 
 
+# The two sell-or-ban eras: the 2020 executive orders, and the 2024 statute onwards.
+# No deadline was set between them (the 2020 orders were revoked in June 2021).
+ERA_2020_END = pd.Timestamp("2021-01-01")
+LAW_ERA_START = pd.Timestamp("2024-01-01")
+
+
 def clock_overview(deadlines: pd.DataFrame, as_of) -> dict:
     ordered = deadlines.sort_values("set_on")
     first, last = ordered.iloc[0], ordered.iloc[-1]
-    era_2025 = ordered[ordered["set_on"] >= pd.Timestamp("2024-01-01")]
-    law = era_2025.iloc[0]
+    since_law = ordered[ordered["set_on"] >= LAW_ERA_START]
+    law = since_law.iloc[0]
     moved = clock.moves(deadlines)
     reading = clock.reading(deadlines, as_of)
     return {
         "n-deadlines": len(deadlines),
         **{f"n-{kind}": int((deadlines["resolution"] == kind).sum())
            for kind in ("extended", "enjoined", "lapsed", "superseded", "met", "revoked")},
-        "n-deadlines-2020": int((ordered["set_on"] < pd.Timestamp("2021-01-01")).sum()),
-        "n-deadlines-since-law": len(era_2025),
+        "n-deadlines-2020": int((ordered["set_on"] < ERA_2020_END).sum()),
+        "n-deadlines-since-law": len(since_law),
         "first-deadline-set": first["set_on"],
         "law-deadline": law["deadline"],
         "law-signed": law["set_on"],

@@ -34,7 +34,7 @@ def _rules(field: dict) -> str:
         parts.append(f"to {c['maximum']}")
     if "enum" in c:
         parts.append("one of: " + ", ".join(f"`{v}`" for v in c["enum"]))
-    if field["name"] in ("source_keys", "source_key"):
+    if field["name"] in data.SOURCE_COLUMNS:
         parts.append("every key must exist in `references.bib`")
     return "; ".join(parts)
 

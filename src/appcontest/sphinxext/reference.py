@@ -18,8 +18,7 @@ def source_quality_rows() -> list[dict]:
     rows = []
     for name in data.names():
         frame = data.load(name)
-        column = "source_keys" if "source_keys" in frame.columns else "source_key"
-        primary = frame[column].map(lambda cell: any(sources[k].primary for k in bibliography.split_keys(cell)))
+        primary = frame[data.source_column(name)].map(lambda cell: any(sources[k].primary for k in bibliography.split_keys(cell)))
         rows.append({"dataset": name, "rows": len(frame), "primary": int(primary.sum())})
     return rows
 
