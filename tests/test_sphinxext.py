@@ -1,49 +1,62 @@
-"""The Sphinx extension: cache keys that see data, hidden injected cells, dataset pages."""
+"""The Sphinx extension: chapters rendered from their execution, repository links, dataset pages."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from appcontest import data
-from appcontest.sphinxext import datasets, notebooks
+import pytest
+from sphinx.errors import ExtensionError
+
+from appcontest import data, execute
+from appcontest.sphinxext import datasets, notebooks, repository
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def notebook(*sources, tags=()):
-    cells = [{"cell_type": "code", "source": s, "metadata": {"tags": list(tags)}, "outputs": []} for s in sources]
+    cells = [{"cell_type": "code", "id": f"c{i}", "source": s, "metadata": {"tags": list(tags)}, "outputs": [],
+              "execution_count": None} for i, s in enumerate(sources)]
     return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-
-
-def first_cell(text):
-    return json.loads(text)["cells"][0]["source"]
-
-
-def test_inputs_are_the_datasets_a_notebook_loads():
-    nb = notebook('import x\nm = data.load("measures")', 'g = data.load_geometry()')
-    names = [p.name for p in notebooks.notebook_inputs(nb)]
-    assert "measures.csv" in names and "countries-110m.json" in names and "datapackage.json" in names
-    assert "restrictions.csv" not in names
-
-
-def test_the_fingerprint_changes_when_a_loaded_csv_changes_and_only_then(data_copy):
-    nb = json.dumps(notebook('m = data.load("measures")'))
-    before = first_cell(notebooks.prepare(nb))
-    assert before.startswith(notebooks.FINGERPRINT_PREFIX)
-    restrictions = data_copy / "data" / "restrictions.csv"
-    restrictions.write_text(restrictions.read_text() + "", encoding="utf-8")
-    (data_copy / "data" / "narratives.csv").write_text("changed", encoding="utf-8")
-    assert first_cell(notebooks.prepare(nb)) == before, "an unrelated file changed the key"
-    measures = data_copy / "data" / "measures.csv"
-    measures.write_text(measures.read_text().replace(",", ", ", 1), encoding="utf-8")
-    assert first_cell(notebooks.prepare(nb)) != before
 
 
 def test_injected_parameters_are_hidden_in_the_book():
     nb = notebook("x = 1", "x = 2", tags=("injected-parameters",))
-    cells = json.loads(notebooks.prepare(json.dumps(nb)))["cells"]
+    cells = notebooks.hide_injected(nb)["cells"]
     assert all("remove-cell" in c["metadata"]["tags"] for c in cells)
+
+
+def test_a_chapter_without_an_execution_stops_the_build_with_what_to_run(data_copy):
+    (data_copy / "notebooks").mkdir()
+    path = data_copy / "notebooks" / "x.ipynb"
+    with pytest.raises(ExtensionError, match=r"notebooks/x.ipynb has not been executed: run `make book`"):
+        notebooks.executed_source(path, json.dumps(notebook("y = 1")))
+
+
+def test_a_stale_execution_stops_the_build(data_copy):
+    (data_copy / "notebooks").mkdir()
+    path = data_copy / "notebooks" / "x.ipynb"
+    source = notebook("y = 1")
+    ran = notebook("y = 1")
+    ran["metadata"][execute.KEY_FIELD] = {"key": execute.key(source)}
+    target = execute.executed_path(path)
+    target.parent.mkdir(parents=True)
+    target.write_text(json.dumps(ran), encoding="utf-8")
+    assert json.loads(notebooks.executed_source(path, json.dumps(source)))["metadata"][execute.KEY_FIELD]
+    changed = notebook("y = 2")
+    with pytest.raises(ExtensionError, match="changed since it was executed"):
+        notebooks.executed_source(path, json.dumps(changed))
+
+
+def test_repository_links_appear_only_with_a_repository():
+    options = {"repository_url": "", "use_repository_button": True, "launch_buttons": {"colab_url": "x"},
+               "extra_footer": "<p>f</p>"}
+    off = repository.configure(options)
+    assert not any(off[b] for b in repository.BUTTONS) and off["launch_buttons"] == {}
+    assert off["extra_footer"] == "<p>f</p>"
+    on = repository.configure(dict(options, repository_url="https://example.org/book"))
+    assert all(on[b] for b in repository.BUTTONS) and on["launch_buttons"] == {"colab_url": "x"}
+    assert 'href="https://example.org/book"' in on["extra_footer"]
 
 
 def test_dataset_page_lists_every_field_vocabulary_and_count():

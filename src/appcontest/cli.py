@@ -1,4 +1,4 @@
-"""Command line: ``appcontest run | validate | bench``.
+"""Command line: ``appcontest execute | build | conf | run | params | validate | bench``.
 
 ``appcontest run NOTEBOOK -p NAME VALUE ...`` executes a chapter with other parameter
 values into ``_build/runs/`` (never over the source), after checking every name and
@@ -19,38 +19,43 @@ from . import paths
 def render(executed: Path, source: Path) -> Path:
     """Render an executed run as the book renders chapters, and return the chapter's HTML.
 
-    The book's sources are copied to a temporary folder, the chapter is replaced by the
-    executed run, and the book is built there with execution off, so glued numbers,
-    figures, citations and cross-references resolve exactly as on the site.
+    The book's sources are copied to a folder beside the run, the run takes the place of
+    the chapter's executed copy there, and the book is built as usual: nothing is executed
+    again, and glued numbers, figures, citations and cross-references resolve exactly as
+    on the site.
     """
     import os
     import shutil
-    import subprocess
-    import sys
-    import tempfile
 
-    import yaml
+    from . import build
 
     site = executed.with_suffix("")
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = paths.copy_book(Path(tmp) / "book")
-        config = yaml.safe_load((copy / "_config.yml").read_text(encoding="utf-8"))
-        config["execute"]["execute_notebooks"] = "off"
-        (copy / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-        shutil.copy(executed, copy / "notebooks" / source.name)
-        shutil.rmtree(site, ignore_errors=True)
-        result = subprocess.run(
-            [str(Path(sys.executable).with_name("jupyter-book")), "build", str(copy), "--path-output", str(site)],
-            capture_output=True, text=True, env=dict(os.environ, APPCONTEST_ROOT=str(copy)),
-        )
-        if result.returncode != 0:
-            raise SystemExit(f"error: rendering {executed.name} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-    return site / "_build" / "html" / "notebooks" / f"{source.stem}.html"
+    shutil.rmtree(site, ignore_errors=True)
+    copy = paths.copy_book(site)
+    # The other chapters as the book last executed them (so they are not run again),
+    # then this run in place of its chapter.
+    book_executed = paths.root() / "_build" / "executed"
+    if book_executed.is_dir():
+        shutil.copytree(book_executed, copy / "_build" / "executed")
+    placed = copy / "_build" / "executed" / source.name
+    placed.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(executed, placed)
+    previous = os.environ.get("APPCONTEST_ROOT")
+    os.environ["APPCONTEST_ROOT"] = str(copy)
+    try:
+        build.build(root=copy)
+    except build.BuildError as exc:
+        raise SystemExit(f"error: rendering {executed.name} failed: {exc}")
+    finally:
+        if previous is None:
+            os.environ.pop("APPCONTEST_ROOT")
+        else:
+            os.environ["APPCONTEST_ROOT"] = previous
+    return copy / "_build" / "html" / "notebooks" / f"{source.stem}.html"
 
 
 def run(notebook: str, pairs: list[list[str]], html: bool = True) -> Path:
-    import papermill
-
+    from .execute import run_papermill
     from .parameters import check_run
 
     source = Path(notebook).resolve()
@@ -61,17 +66,8 @@ def run(notebook: str, pairs: list[list[str]], html: bool = True) -> Path:
     given = dict(pairs)
     values = check_run(source, given)
     tag = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:8]
-    out_dir = paths.root() / "_build" / "runs"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{source.stem}-{tag}.ipynb"
-    try:
-        papermill.execute_notebook(
-            str(source), str(target), parameters=values, cwd=str(source.parent),
-            kernel_name="python3", progress_bar=False, log_output=False,
-        )
-    except papermill.PapermillExecutionError as exc:
-        # e.g. parameters that validate one by one but leave nothing to show together
-        raise SystemExit(f"error: {source.name} stopped: {exc.ename}: {exc.evalue} (partial output: {target})")
+    target = paths.root() / "_build" / "runs" / f"{source.stem}-{tag}.ipynb"
+    run_papermill(source, target, values)
     if html:
         render(target, source)
     return target
@@ -84,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("notebook")
     p_run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     p_run.add_argument("--no-html", action="store_true", help="skip rendering the run as a book page")
+    sub.add_parser("execute", help="execute the chapters whose code or inputs changed (papermill, in parallel)")
+    p_build = sub.add_parser("build", help="execute what is stale, then build the book (warnings fail)")
+    p_build.add_argument("--strict", action="store_true", help="fresh environment, every page rewritten")
+    p_build.add_argument("--builder", choices=["html", "latex", "linkcheck"], default="html")
+    sub.add_parser("reference", help="rewrite tests/reference/ from the executed chapters (make reference)")
+    sub.add_parser("conf", help="write _build/conf/conf.py for sphinx-autobuild (make serve)")
     p_params = sub.add_parser("params", help="list a notebook's parameters and what each allows")
     p_params.add_argument("notebook")
     sub.add_parser("validate", help="validate every dataset against its schema and the bibliography")
@@ -91,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     p_bench.add_argument("--no-test", action="store_true", help="skip timing `make test`")
     args = parser.parse_args(argv)
 
+    from .build import BuildError
     from .data import DataError
+    from .execute import ExecutionError
     from .parameters import ParameterError
 
     try:
@@ -101,6 +105,24 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_html:
                 page = out.with_suffix("") / "_build" / "html" / "notebooks" / f"{Path(args.notebook).stem}.html"
                 print(f"open {page.relative_to(paths.root())}")
+        elif args.command == "execute":
+            from . import execute
+
+            for source, what, seconds in execute.refresh_all():
+                print(f"{source.name}: {what}" + (f" in {seconds:.1f} s" if what == "executed" else ""))
+        elif args.command == "build":
+            from . import build
+
+            build.build(strict=args.strict, builder=args.builder)
+        elif args.command == "reference":
+            from . import execute, regression
+
+            for chapter in execute.chapters():
+                print(f"wrote {regression.write(execute.executed_path(chapter)).relative_to(paths.root())}")
+        elif args.command == "conf":
+            from . import build
+
+            print(build.write_conf() / "conf.py")
         elif args.command == "params":
             from .parameters import REGISTRY, declared
 
@@ -123,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ParameterError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (ExecutionError, BuildError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -116,8 +116,16 @@ class Figure:
             "</div>"
         )
 
+    def record(self) -> dict:
+        """What the regression reference keeps of a figure (see appcontest.regression)."""
+        return {"title": self.title, "subtitle": self.subtitle, "description": self.description,
+                "source": self.source, "spec": self.spec()}
+
     def _repr_mimebundle_(self, include=None, exclude=None):
+        from .regression import FIGURE_MIME
+
         return {
+            FIGURE_MIME: self.record(),
             "text/html": self.html(),
             "image/png": base64.b64encode(self.png()).decode("ascii"),
             "text/plain": f"Figure {self.name!r}: {self.title}",

@@ -1,16 +1,17 @@
 """Sphinx extension the book loads (``extra_extensions: [appcontest.sphinxext]``).
 
-Three jobs, one module each:
+Its jobs, one module each:
 
 - :mod:`.charts`: ship the vendored Vega libraries and load them only on pages with charts.
-- :mod:`.notebooks`: make the execution cache see data files, and hide injected cells.
+- :mod:`.notebooks`: render each chapter from its executed copy (never execute), hide injected cells.
+- :mod:`.repository`: repository, edit and launch buttons only when the repository exists.
 - :mod:`.datasets`: the ``dataset`` directive that documents a dataset from its schema.
 - :mod:`.reference`: source-quality and notebook-parameter tables for the reference pages.
 """
 
 from __future__ import annotations
 
-from . import charts, datasets, notebooks, reference
+from . import charts, datasets, notebooks, reference, repository
 
 
 def setup(app):
@@ -18,4 +19,5 @@ def setup(app):
     notebooks.setup(app)
     datasets.setup(app)
     reference.setup(app)
+    repository.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,78 +1,67 @@
-"""Notebook handling at build time.
+"""Chapters at build time: render the executed copy, never execute.
 
-The execution cache (jupyter-cache) keys a notebook on its code cells only, so editing
-a CSV would leave a stale chart in the book. Before myst-nb parses a notebook, this
-module writes a fingerprint of the inputs the notebook reads (the datasets it loads,
-the data package schema, the map geometry and the package's own code) into its first
-code cell as a comment. The notebook on disk is not touched; the cache simply sees a
-different cell when an input changes, and re-executes only that notebook.
+myst-nb's own execution is off (``execute_notebooks: off``). When Sphinx reads a chapter
+in ``notebooks/``, this module hands myst-nb the copy that :mod:`appcontest.execute`
+ran with papermill into ``_build/executed/``, so the book shows exactly what one
+execution produced. A chapter with no executed copy, or one whose code, prose or inputs
+have changed since it ran, stops the build with a message saying what to run: the site
+is never built from a stale execution.
 
-It also hides, in the book, the cells papermill injects (``injected-parameters``).
+The executed copy is noted as a dependency, so a rerun after a data edit makes Sphinx
+re-read that chapter even though the notebook file itself did not change. Cells papermill
+injects (``injected-parameters``, in reruns) are hidden.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from pathlib import Path
 
-from .. import paths
+import nbformat
+from sphinx.errors import ExtensionError
 
-LOAD_CALL = re.compile(r"""\bload\(\s*["']([a-z_]+)["']""")
-GEOMETRY_CALL = re.compile(r"\bload_geometry\(")
-FINGERPRINT_PREFIX = "# inputs fingerprint: "
+from .. import execute, paths, regression
+
 HIDDEN_TAGS = {"injected-parameters"}
 
 
-def notebook_inputs(notebook: dict) -> list[Path]:
-    """The files whose content a notebook's output depends on, besides its own cells."""
-    from .. import data
+class FigureRecord:
+    """myst-nb plugin (entry point): a figure's record is for the regression reference
+    (:mod:`appcontest.regression`), never drawn; the book shows the figure's HTML."""
 
-    code = "\n".join(
-        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-        for c in notebook.get("cells", [])
-        if c.get("cell_type") == "code"
-    )
-    inputs = [paths.datapackage_file()]
-    for name in sorted(set(LOAD_CALL.findall(code))):
-        inputs.append(data.csv_path(name))
-    if GEOMETRY_CALL.search(code):
-        inputs.append(data.geometry_path())
-    package = Path(__file__).resolve().parents[1]
-    inputs += sorted(p for p in package.rglob("*.py") if "sphinxext" not in p.parts)
-    return inputs
+    mime_priority_overrides = [("*", regression.FIGURE_MIME, None)]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        return [] if data.mime_type == regression.FIGURE_MIME else None
 
 
-def fingerprint(files: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def prepare(text: str) -> str:
-    """Return the notebook JSON with the fingerprint added and injected cells hidden."""
-    notebook = json.loads(text)
-    files = notebook_inputs(notebook)
-    stamp = FINGERPRINT_PREFIX + fingerprint(files) + " (" + ", ".join(p.name for p in files if p.suffix != ".py") + ")\n"
-    stamped = False
+def hide_injected(notebook: dict) -> dict:
     for cell in notebook.get("cells", []):
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & HIDDEN_TAGS:
             cell.setdefault("metadata", {})["tags"] = sorted(tags | {"remove-cell"})
-        if cell.get("cell_type") == "code" and not stamped:
-            source = cell["source"]
-            source = "".join(source) if isinstance(source, list) else source
-            cell["source"] = stamp + source
-            stamped = True
-    return json.dumps(notebook)
+    return notebook
+
+
+def executed_source(path: Path, text: str) -> str:
+    """The executed copy of the chapter whose committed source is ``text``, as JSON."""
+    target = execute.executed_path(path)
+    rel = path.relative_to(paths.root()) if paths.root() in path.parents else path
+    if not target.exists():
+        raise ExtensionError(f"{rel} has not been executed: run `make book` (or `appcontest execute`)")
+    source = nbformat.reads(text, as_version=4)
+    executed = nbformat.read(target, as_version=4)
+    if not execute.is_current(source, executed):
+        raise ExtensionError(f"{rel} changed since it was executed: run `make book` (or `appcontest execute`)")
+    return json.dumps(hide_injected(executed))
 
 
 def _source_read(app, docname, source):
-    if str(app.env.doc2path(docname)).endswith(".ipynb"):
-        source[0] = prepare(source[0])
+    path = Path(app.env.doc2path(docname))
+    if path.suffix == ".ipynb" and path.parent.name == "notebooks":
+        app.env.note_dependency(str(execute.executed_path(path)))
+        source[0] = executed_source(path, source[0])
 
 
 def setup(app):
