@@ -2,7 +2,7 @@
 
 Its jobs, one module each:
 
-- :mod:`.charts`: ship the vendored Vega libraries and load them only on pages with charts.
+- :mod:`.vega`: ship the vendored Vega libraries and load them only on pages with charts.
 - :mod:`.notebooks`: render each chapter from its executed copy (never execute), hide injected cells.
 - :mod:`.repository`: repository, edit and launch buttons only when the repository exists.
 - :mod:`.datasets`: the ``dataset`` directive that documents a dataset from its schema.
@@ -11,11 +11,11 @@ Its jobs, one module each:
 
 from __future__ import annotations
 
-from . import charts, datasets, notebooks, reference, repository
+from . import datasets, notebooks, reference, repository, vega
 
 
 def setup(app):
-    charts.setup(app)
+    vega.setup(app)
     notebooks.setup(app)
     datasets.setup(app)
     reference.setup(app)

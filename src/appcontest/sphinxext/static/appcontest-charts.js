@@ -1,5 +1,5 @@
 // Replace each chart's static SVG by the interactive Vega view. The Vega libraries are
-// vendored and loaded only on pages with charts (see appcontest.sphinxext.charts).
+// vendored and loaded only on pages with charts (see appcontest.sphinxext.vega).
 // If anything fails, the static SVG stays: the reader still sees the chart.
 (function () {
   "use strict";
