@@ -64,7 +64,7 @@ unit: $(STAMP)
 
 serve: $(SITE)
 	$(AC) conf >/dev/null
-	$(BIN)/sphinx-autobuild -c _build/conf -d _build/.doctrees/html --watch data --watch src/appcontest \
+	$(BIN)/sphinx-autobuild -c _build/conf -d _build/.doctrees/serve --watch data --watch src/appcontest \
 	  --pre-build "$(AC) execute" --ignore "*/_build/*" . _build/html -n -q
 
 run: $(STAMP)

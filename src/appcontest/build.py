@@ -40,6 +40,8 @@ def write_conf(target: Path | None = None) -> Path:
     target = target or root / "_build" / "conf"
     target.mkdir(parents=True, exist_ok=True)
     config = sphinx_config(root)
+    # sphinxcontrib-bibtex reads bibfiles relative to the folder of conf.py, not the sources.
+    config["bibtex_bibfiles"] = [str(root / name) for name in config.get("bibtex_bibfiles", [])]
     lines = ["# Generated from _config.yml by `appcontest conf`; edit _config.yml instead."]
     lines += [f"{key} = {config[key]!r}" for key in sorted(config)]
     (target / "conf.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
