@@ -11,6 +11,8 @@ STAMP  := $(VENV)/.installed
 # reference; --all re-reads every page so an incremental build cannot hide a warning.
 # Executed notebooks still come from the cache unless their code or inputs changed.
 BUILD  := $(BIN)/jupyter-book build . --all -n -W --keep-going
+# The offline-render test's Chromium, as found or set up by src/appcontest/browser.py.
+CHROMIUM_FILE := $(VENV)/chromium-path
 
 .DEFAULT_GOAL := help
 .PHONY: help book test unit run params validate notebooks linkcheck bench lock clean
@@ -35,8 +37,16 @@ book: $(STAMP)
 	$(BUILD)
 	@echo "Built. Open _build/html/index.html in a browser."
 
-test: book
+test: $(CHROMIUM_FILE) book
 	$(BIN)/python -m pytest
+
+# Find a Chromium (or download Playwright's, or apt-install Debian's as root) and record its
+# path; done once, again after a reinstall of .venv or when the recorded browser is gone.
+.PHONY: browser
+browser: $(CHROMIUM_FILE)
+$(CHROMIUM_FILE): $(STAMP) $(if $(wildcard $(shell cat $(CHROMIUM_FILE) 2>/dev/null)),,FORCE)
+	$(BIN)/python -m appcontest.browser --record $@
+FORCE:
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not build"
