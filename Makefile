@@ -13,6 +13,8 @@ AC     := $(BIN)/appcontest
 INPUTS := $(shell find book notebooks data src -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) \
           _config.yml _toc.yml references.bib
 SITE   := _build/html/.built
+# The offline-render test's Chromium, as found or set up by src/appcontest/browser.py.
+CHROMIUM_FILE := $(VENV)/chromium-path
 
 .DEFAULT_GOAL := help
 .PHONY: help book test lint format unit serve run params validate reference linkcheck bench lock clean
@@ -22,6 +24,7 @@ help:
 	@echo "make test        the whole test suite: lint, strict build, data, units, notebooks, parameters, site"
 	@echo "make serve       live-reloading preview on http://127.0.0.1:8000 while you write"
 	@echo "make unit        the fast tests only (no build, no browser)"
+	@echo "make browser     find or set up the Chromium the site tests drive (make test does it)"
 	@echo "make lint        ruff check and ruff format --check (part of make test)"
 	@echo "make format      apply ruff's fixes and formatting"
 	@echo "make run NB=notebooks/x.ipynb P='-p name value'   run a chapter with parameters into _build/runs/"
@@ -46,7 +49,8 @@ $(SITE): $(STAMP) $(INPUTS)
 book: $(SITE)
 	@echo "Built. Open _build/html/index.html in a browser."
 
-test: $(STAMP) lint
+# The browser comes first: a machine that cannot get one fails in seconds, not after the build.
+test: $(CHROMIUM_FILE) lint
 	$(AC) build --strict
 	@touch $(SITE)
 	$(BIN)/python -m pytest
@@ -58,6 +62,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests notebooks
 	$(BIN)/ruff format src tests notebooks
+
+# Find a Chromium (or download Playwright's, or apt-install Debian's as root) and record its
+# path; done once, again after a reinstall of .venv or when the recorded browser is gone.
+.PHONY: browser
+browser: $(CHROMIUM_FILE)
+$(CHROMIUM_FILE): $(STAMP) $(if $(wildcard $(shell cat $(CHROMIUM_FILE) 2>/dev/null)),,FORCE)
+	$(BIN)/python -m appcontest.browser --record $@
+FORCE:
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not build"

@@ -16,7 +16,6 @@ import pytest
 
 pytestmark = pytest.mark.build
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LINKCHECKER_CONFIG = Path(__file__).parent / "linkcheckerrc"
 # Attributes that make a browser fetch something as the page loads.
 FETCHING = re.compile(r"""<(script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=["']([^"']+)["']|"""
@@ -103,13 +102,20 @@ def test_vendored_libraries_keep_their_licences(site):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is needed for the offline-render test: `apt-get install chromium` (.ci/run does it as root)")
+    """The Chromium that `make test` recorded (src/appcontest/browser.py), driven by Playwright."""
     from playwright.sync_api import sync_playwright
 
+    from appcontest import browser as chromium
+
+    try:
+        executable, missing = chromium.recorded(), None
+    except chromium.Missing as exc:
+        executable, missing = None, str(exc)
+    if missing:
+        pytest.fail(missing, pytrace=False)
     with sync_playwright() as p:
         b = p.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=executable,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"],

@@ -106,3 +106,21 @@ def test_least_privilege_and_no_persisted_credentials(workflow):
             if str(step.get("uses", "")).startswith("actions/checkout@"):
                 assert step.get("with", {}).get("persist-credentials") is False, (
                     f"{workflow.name}: job {name} checks out with persisted credentials")
+
+
+def test_ci_leaves_the_browser_to_the_one_bootstrap():
+    """pr.yml, rebuild.yml and .ci/run set up Chromium only through make (src/appcontest/browser.py):
+    no copy of an apt or snap-detection script of their own, and the browser comes before the tests."""
+    browser_words = re.compile(r"apt-get|playwright install|chromium|google-chrome|snap", re.I)
+    for name in ("pr.yml", "rebuild.yml"):
+        wf = yaml.safe_load((WORKFLOW_DIR / name).read_text(encoding="utf-8"))
+        runs = [step["run"].strip() for job in wf["jobs"].values() for step in job["steps"] if "run" in step]
+        assert not [r for r in runs if browser_words.search(r)], f"{name} sets up a browser itself"
+        assert "make browser" in runs and runs.index("make browser") < runs.index("make test"), name
+    script = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.lstrip().startswith("#")]
+    assert not [line for line in script if browser_words.search(line)], ".ci/run sets up a browser itself"
+    assert script[-1].strip() == "make test"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^test:.*\$\(CHROMIUM_FILE\)", makefile, re.M), "make test does not set up the browser"
+    assert re.search(r"^\$\(CHROMIUM_FILE\):.*\n\t.*-m appcontest\.browser", makefile, re.M)
