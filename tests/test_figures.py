@@ -9,6 +9,8 @@ import io
 
 import altair as alt
 import pandas as pd
+
+from appcontest.regression import FIGURE_MIME
 import pytest
 
 from appcontest.figures import Figure, FigureError
@@ -63,8 +65,10 @@ def test_static_renderings_have_fixed_width_and_the_png_is_a_png():
     assert fig.svg().lstrip().startswith(("<svg", "<?xml"))
     assert fig.png()[:8] == b"\x89PNG\r\n\x1a\n"
     bundle = fig._repr_mimebundle_()
-    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    assert set(bundle) == {"text/html", "image/png", "text/plain", FIGURE_MIME}
     assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+    record = bundle[FIGURE_MIME]
+    assert record["title"] == fig.title and record["spec"] == fig.spec(), "the reference keeps what the reader sees"
 
 
 def test_html_is_deterministic():
