@@ -6,6 +6,7 @@ Modules, one job each:
 - :mod:`appcontest.bibliography`: the one BibTeX file every row and chapter cites.
 - :mod:`appcontest.data`: load and validate the datasets in ``data/``.
 - :mod:`appcontest.theme`: the book's chart theme (palette, type, sizes).
+- :mod:`appcontest.fonts`: the shipped font (Noto Sans), registered with vl-convert.
 - :mod:`appcontest.figures`: turn an Altair chart into an offline, accessible figure.
 - :mod:`appcontest.charts`: the chart builders the chapters call.
 - :mod:`appcontest.clock`: the sell-or-ban deadline model.
