@@ -1,8 +1,9 @@
 """Sphinx extension the book loads (``extra_extensions: [appcontest.sphinxext]``).
 
-Three jobs, one module each:
+One job per module:
 
 - :mod:`.charts`: ship the vendored Vega libraries and load them only on pages with charts.
+- :mod:`.fonts`: publish the book's font (WOFF2) for the text and the charts.
 - :mod:`.notebooks`: make the execution cache see data files, and hide injected cells.
 - :mod:`.datasets`: the ``dataset`` directive that documents a dataset from its schema.
 - :mod:`.reference`: source-quality and notebook-parameter tables for the reference pages.
@@ -10,11 +11,12 @@ Three jobs, one module each:
 
 from __future__ import annotations
 
-from . import charts, datasets, notebooks, reference
+from . import charts, datasets, fonts, notebooks, reference
 
 
 def setup(app):
     charts.setup(app)
+    fonts.setup(app)
     notebooks.setup(app)
     datasets.setup(app)
     reference.setup(app)
