@@ -9,6 +9,10 @@ A :class:`Figure` displays (and is glued by myst-nb) as a MIME bundle with:
   replaces the SVG by the interactive view. No script is ever fetched from a CDN.
 - ``image/png``: a static rendering for builders that cannot run JavaScript (PDF).
 
+Static renderings use the shipped font (:mod:`appcontest.fonts`), so they are the same on
+every machine; a chart that would draw a character the font lacks is refused, because
+vl-convert would take that glyph from whatever fonts the machine has.
+
 Every figure must have a title, a plain-language description (the accessible label)
 and a source line; :class:`Figure` refuses a chart without them.
 """
@@ -25,7 +29,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from . import theme
+from . import fonts, theme
 
 VL_VERSION = "6.4"  # Vega-Lite version that Altair 6.3 writes and vl-convert renders
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -40,6 +44,12 @@ def _static_spec(spec: dict) -> dict:
     text = json.dumps(spec)
     text = text.replace('"width": "container"', f'"width": {theme.WIDTH}')
     return json.loads(text)
+
+
+def _drawn_text(svg: str) -> str:
+    """The text a rendered SVG draws (not its aria labels, which are never drawn)."""
+    texts = re.findall(r"<text\b[^>]*>(.*?)</text>", svg, flags=re.S)
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "", t)) for t in texts)
 
 
 def _script_safe(text: str) -> str:
@@ -67,6 +77,16 @@ class Figure:
         if self.data is None or self.data.empty:
             raise FigureError(f"figure {self.name!r} has no data rows to draw")
 
+    def _check_glyphs(self, text: str) -> None:
+        lacking = fonts.missing(text)
+        if lacking:
+            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in lacking)
+            raise FigureError(
+                f"figure {self.name!r} draws {chars}, which the shipped font {fonts.FAMILY!r} lacks; "
+                "vl-convert would take it from the machine's fonts, so the image would differ "
+                "between machines. Reword, or add the glyph (scripts/vendor-fonts.sh)."
+            )
+
     def _titled(self, with_source: bool) -> dict:
         theme.enable()
         lines = [self.subtitle] if self.subtitle else []
@@ -84,16 +104,23 @@ class Figure:
     def svg(self) -> str:
         """Static fallback inside the HTML (which carries the source line itself)."""
         if "svg" not in self._cache:
-            self._cache["svg"] = vlc.vegalite_to_svg(_static_spec(self.spec()), vl_version=VL_VERSION)
+            svg = vlc.vegalite_to_svg(_static_spec(self.spec()), vl_version=VL_VERSION)
+            self._check_glyphs(_drawn_text(svg))
+            self._cache["svg"] = svg
         return self._cache["svg"]
+
+    def png_spec(self) -> dict:
+        """The spec the PNG is drawn from: fixed sizes, and the source line drawn in."""
+        return _static_spec(self._titled(with_source=True))
 
     def png(self) -> bytes:
         """Static image for builders without JavaScript (PDF): the source line is drawn in."""
         if "png" not in self._cache:
-            spec = _static_spec(self._titled(with_source=True))
+            self.svg()  # checks the glyphs of everything the PNG draws but its source line
+            self._check_glyphs(f"Source: {self.source}")
             # Scale 1 keeps notebooks small; PNG (unlike vl-convert's PDF) is byte-stable
             # between runs, which the notebook regression tests rely on.
-            self._cache["png"] = vlc.vegalite_to_png(spec, vl_version=VL_VERSION, scale=1)
+            self._cache["png"] = vlc.vegalite_to_png(self.png_spec(), vl_version=VL_VERSION, scale=1)
         return self._cache["png"]
 
     def csv(self) -> str:

@@ -1,13 +1,17 @@
 """The book's one chart theme.
 
 Colours are the Okabe-Ito palette, which stays distinguishable under the common forms
-of colour-vision deficiency; type is the system sans-serif stack (no web fonts, so
-nothing is fetched), at sizes readable on a phone once a chart is scaled to fit.
+of colour-vision deficiency. Type is Noto Sans, shipped with the package
+(:mod:`appcontest.fonts`) and registered with vl-convert, so a static image is the same on
+every machine; the site serves the same font, so the interactive chart matches it. Sizes
+are readable on a phone once a chart is scaled to fit.
 """
 
 from __future__ import annotations
 
 import altair as alt
+
+from . import fonts
 
 # Okabe & Ito (2008), "Color Universal Design", ordered so the first colours are the
 # most distinct from each other; yellow comes late because it is faint on white.
@@ -23,7 +27,9 @@ PALETTE = [
 ]
 GREY = "#6b6b6b"
 LIGHT_GREY = "#d9d9d9"
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+# The shipped family first. The others only matter where the book's CSS is absent (a chart
+# shown in Jupyter): vl-convert always finds the shipped family, the site always serves it.
+FONT = f"{fonts.FAMILY}, Noto Sans, sans-serif"
 WIDTH = 640  # for static renderings; interactive charts fill their container
 HEIGHT = 320
 NAME = "appcontest"
@@ -56,5 +62,6 @@ def theme() -> dict:
 
 
 def enable() -> None:
-    """Register and switch on the theme (idempotent)."""
+    """Register the fonts with vl-convert, and register and switch on the theme (idempotent)."""
+    fonts.register()
     alt.theme.register(NAME, enable=True)(theme)

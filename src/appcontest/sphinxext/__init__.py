@@ -1,8 +1,9 @@
 """Sphinx extension the book loads (``extra_extensions: [appcontest.sphinxext]``).
 
-Its jobs, one module each:
+One job per module:
 
 - :mod:`.vega`: ship the vendored Vega libraries and load them only on pages with charts.
+- :mod:`.fonts`: publish the book's font (WOFF2) for the text and the charts.
 - :mod:`.notebooks`: render each chapter from its executed copy (never execute), hide injected cells.
 - :mod:`.repository`: repository, edit and launch buttons only when the repository exists.
 - :mod:`.datasets`: the ``dataset`` directive that documents a dataset from its schema.
@@ -11,11 +12,12 @@ Its jobs, one module each:
 
 from __future__ import annotations
 
-from . import datasets, notebooks, reference, repository, vega
+from . import datasets, fonts, notebooks, reference, repository, vega
 
 
 def setup(app):
     vega.setup(app)
+    fonts.setup(app)
     notebooks.setup(app)
     datasets.setup(app)
     reference.setup(app)

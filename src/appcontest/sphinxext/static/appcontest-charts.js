@@ -3,6 +3,20 @@
 // If anything fails, the static SVG stays: the reader still sees the chart.
 (function () {
   "use strict";
+  // Vega measures text when it lays a chart out. Wait (briefly) for the chart's font, so
+  // labels are measured in the glyphs they are drawn in, as in the static image.
+  function fontReady(spec) {
+    var family = spec && spec.config && spec.config.font;
+    if (!family || !document.fonts || typeof document.fonts.load !== "function") {
+      return Promise.resolve();
+    }
+    var loads = Promise.all([
+      document.fonts.load("400 12px " + family),
+      document.fonts.load("700 15px " + family),
+    ]);
+    var timeout = new Promise(function (resolve) { setTimeout(resolve, 3000); });
+    return Promise.race([loads, timeout]).catch(function () {});
+  }
   function render(container) {
     var specNode = container.querySelector("script.ac-chart-spec");
     var view = container.querySelector(".ac-chart-view");
@@ -17,8 +31,13 @@
       renderer: "svg",
       actions: { export: true, source: false, compiled: false, editor: false },
     };
-    return window
-      .vegaEmbed(target, JSON.parse(specNode.textContent), options)
+    return Promise.resolve()
+      .then(function () {
+        var spec = JSON.parse(specNode.textContent);
+        return fontReady(spec).then(function () {
+          return window.vegaEmbed(target, spec, options);
+        });
+      })
       .then(function () {
         var fallback = view.querySelector(".ac-chart-static");
         if (fallback) fallback.remove();
