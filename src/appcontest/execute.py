@@ -48,17 +48,20 @@ def executed_path(source: Path) -> Path:
     return executed_dir() / Path(source).name
 
 
-def inputs() -> list[Path]:
-    """Every file a chapter's output can depend on besides its own cells.
+def inputs() -> list[tuple[str, Path]]:
+    """Every file a chapter's output can depend on besides its own cells, by stable name.
 
     All of data/ rather than the datasets a notebook names: a chapter may read a dataset
     through the package (a summary that loads the bibliography, a chart that loads the
-    geometry), and an input missed here would leave a stale chart in the book.
+    geometry), and an input missed here would leave a stale chart in the book. Names are
+    relative to the book (data) or the package (code), so a copy of the book elsewhere,
+    as ``make run`` renders one, computes the same key.
     """
     root = paths.root()
-    files = [p for p in (root / "data").rglob("*") if p.is_file()]
-    files.append(paths.bibliography_file())
-    files += [p for p in PACKAGE.rglob("*") if p.is_file() and not set(NOT_INPUTS) & set(p.parts)]
+    files = [(p.relative_to(root).as_posix(), p) for p in (root / "data").rglob("*") if p.is_file()]
+    files.append(("references.bib", paths.bibliography_file()))
+    files += [(p.relative_to(PACKAGE.parent).as_posix(), p) for p in PACKAGE.rglob("*")
+              if p.is_file() and not set(NOT_INPUTS) & set(p.parts)]
     return sorted(files)
 
 
@@ -75,10 +78,8 @@ def key(notebook: dict, parameters: dict | None = None) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps(_code(notebook)).encode())
     digest.update(json.dumps(parameters or {}, sort_keys=True, default=str).encode())
-    root = paths.root()
-    for path in inputs():
-        rel = path.relative_to(root) if root in path.parents else path.relative_to(PACKAGE.parent)
-        digest.update(str(rel).encode())
+    for name, path in inputs():
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
 
@@ -152,7 +153,8 @@ def refresh(source: Path) -> tuple[str, float]:
     notebook = nbformat.read(source, as_version=4)
     if target.exists():
         executed = nbformat.read(target, as_version=4)
-        if recorded_key(executed) == key(notebook):
+        # A rerun rendered as a page sits here with its own parameters: keep it if current.
+        if recorded_key(executed) == key(notebook, recorded_parameters(executed)):
             if _same_prose(notebook, executed):
                 return "current", 0.0
             merged = _merge_prose(notebook, executed)
