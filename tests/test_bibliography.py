@@ -55,7 +55,20 @@ def test_describe_uses_the_real_bibliography():
     key = next(iter(bibliography.load()))
     line = bibliography.describe(key)
     source = bibliography.load()[key]
-    assert source.url in line and source.title in line
+    assert source.url in line and bibliography.plain(source.title) in line
+
+
+def test_describe_prints_no_latex():
+    assert bibliography.plain(r"Davis Polk \& Wardwell") == "Davis Polk & Wardwell"
+    assert bibliography.plain(r"{ZTE} pays 50\% more, St{\'e}phane") == "ZTE pays 50% more, Stéphane"
+    line = " ".join(bibliography.describe([key]) for key in bibliography.load())
+    assert "\\" not in line and "{" not in line
+
+
+def test_urls_are_written_without_latex_escapes(tmp_path):
+    bad = GOOD.replace("d/2020-17699", "d/2020\\_17699")
+    with pytest.raises(bibliography.BibliographyError, match="url .* contains a backslash"):
+        bibliography.load(write(tmp_path, bad))
 
 
 def test_every_entry_is_cited_and_every_url_is_cited_once():

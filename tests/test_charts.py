@@ -66,3 +66,33 @@ def test_deadline_clock_and_spans():
     assert f"{len(deadlines)} deadlines" in spans.description
     with pytest.raises(ValueError, match="no deadline was in force"):
         charts.deadline_clock(deadlines, start="2022-01-01", end="2022-12-31")
+
+
+ROW_ID = r"\b(?:MM|[MDRN])\d{2,3}\b"
+
+
+def test_deadline_charts_name_deadlines_in_words_not_ids():
+    import re
+
+    deadlines = data.load("deadlines")
+    named = charts.deadline_labels(deadlines)
+    assert named["deadline_label"].is_unique, "two deadlines would share one row of the chart"
+    assert named.loc[named["id"] == "D01", "deadline_label"].item() == "20 Sep 2020 · EO 13942"
+    for fig in (charts.deadline_clock(deadlines, as_of="2025-01-19"), charts.deadline_spans(deadlines)):
+        text = json.dumps({k: v for k, v in fig.spec().items() if k not in ("data", "datasets")})
+        assert not re.search(ROW_ID, text), f"{fig.name}: a row id in the chart's labels"
+        svg = fig.svg()
+        words = " ".join(re.findall(r'aria-label="([^"]*)"', svg) + re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+        assert not re.search(ROW_ID, words), f"{fig.name}: a row id in the static chart or its screen-reader text"
+        assert not re.search(r"\bid:|set_on|resolved_on|days_left", words), "column names in the screen-reader text"
+
+
+def test_labels_for_readers():
+    from appcontest import labels
+
+    assert labels.short_setter("Executive Order 14166") == "EO 14166"
+    assert labels.short_setter("Second CFIUS extension of the divestiture deadline") == "CFIUS"
+    assert labels.short_setter("Protecting Americans from Foreign Adversary Controlled Applications Act") == "Congress"
+    assert labels.short_setter("Some other body") == "Some other body"
+    assert labels.without_ids("revoked in June 2021 (M034), though") == "revoked in June 2021, though"
+    assert labels.without_ids("see (M034; D01) and EO 14034") == "see and EO 14034"

@@ -67,3 +67,9 @@ def test_check_run_refuses_everything_wrong_at_once(notebook):
     message = str(caught.value)
     assert "unknown parameter 'no_such_parameter'" in message
     assert f"parameter {name!r}: got 'not-a-valid-value-%'" in message
+
+
+def test_only_the_kinds_the_chapters_use_can_be_registered():
+    assert set(parameters.KINDS) == {p.kind for p in parameters.REGISTRY.values()}
+    with pytest.raises(ValueError, match="kind 'int' is not one of date, list"):
+        parameters.Parameter("year", "int", "a year", 2015, 2026)

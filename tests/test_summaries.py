@@ -26,9 +26,22 @@ DEADLINES = pd.DataFrame({
 def test_measures_overview_counts_and_shares():
     facts = summaries.measures_overview(MEASURES)
     assert facts["n-measures"] == 4 and facts["n-jurisdictions"] == 2
-    assert facts["busiest-year"] == "2020" and facts["busiest-year-count"] == 2
     assert facts["share-us"] == "75%"
     assert facts["first-measure"] == T("2019-05-16")
+
+
+def test_busiest_year_is_said_once_when_window_and_dataset_agree():
+    assert summaries.busiest_year(MEASURES, MEASURES) == {"busiest-year-sentence":
+        "In the window shown here, as in the whole dataset, the busiest year is 2020, with 2 measures"}
+
+
+def test_busiest_year_of_a_narrower_window():
+    us = MEASURES[MEASURES["jurisdiction"] == "United States"]
+    assert summaries.busiest_year(us, MEASURES)["busiest-year-sentence"] == (
+        "In the window shown here the busiest year is 2019, with 1 measure; in the whole dataset it is 2020, with 2")
+    only_2020_us = MEASURES.iloc[[1]]
+    assert summaries.busiest_year(only_2020_us, MEASURES)["busiest-year-sentence"] == (
+        "In the window shown here the busiest year is 2020, with 1 measure (2 in the whole dataset)")
 
 
 def test_restrictions_overview_counts_countries_not_rows():
@@ -44,7 +57,7 @@ def test_clock_overview():
     assert facts["law-deadline"] == T("2025-01-19")
     assert facts["days-law-to-close"] == (T("2025-04-04") - T("2024-04-24")).days
     assert facts["days-added-since-law"] == (T("2025-04-05") - T("2025-01-19")).days
-    assert facts["as-of-reading"] == "On 10 January 2025 9 days were left before the deadline then in force, 19 January 2025 (D2)."
+    assert facts["as-of-reading"] == "On 10 January 2025, 9 days were left before the deadline then in force, 19 January 2025."
 
 
 def test_clock_overview_reads_a_day_with_no_deadline_in_plain_words():
@@ -52,12 +65,26 @@ def test_clock_overview_reads_a_day_with_no_deadline_in_plain_words():
         "On 1 January 2022 no sell-or-ban deadline was in force."
 
 
-def test_deadline_days():
-    assert summaries.deadline_days(DEADLINES) == {"D1-days": 45, "D2-days": 270, "D3-days": 75}
+def test_deadline_days_under_meaningful_keys():
+    assert summaries.deadline_days(DEADLINES, {"first-days-given": "D1", "last-days-given": "D3"}) == \
+        {"first-days-given": 45, "last-days-given": 75}
+    with pytest.raises(KeyError, match="D9"):
+        summaries.deadline_days(DEADLINES, {"x": "D9"})
 
 
-def test_figures_by_id():
+def test_reported_figures_under_meaningful_keys():
     metrics = pd.DataFrame({"id": ["MM1"], "value": [1e8], "as_of": [T("2020-08-24")]})
-    assert summaries.figures_by_id(metrics, ["MM1"]) == {"MM1": 1e8, "MM1-date": T("2020-08-24")}
-    with pytest.raises(KeyError, match="MM9"):
-        summaries.figures_by_id(metrics, ["MM9"])
+    metrics.attrs["path"] = "data/migration_metrics.csv"
+    assert summaries.reported_figures(metrics, {"users": "MM1"}) == {"users": 1e8, "users-date": T("2020-08-24")}
+    with pytest.raises(KeyError, match="'MM9' in data/migration_metrics.csv"):
+        summaries.reported_figures(metrics, {"users": "MM9"})
+
+
+def test_every_key_a_summary_produces_is_a_valid_glue_key():
+    from appcontest import chapter
+
+    r = pd.DataFrame({"country": ["A"], "restriction": ["huawei_5g_exclusion"], "status": ["in_force"]})
+    for facts in (summaries.measures_overview(MEASURES), summaries.busiest_year(MEASURES, MEASURES),
+                  summaries.restrictions_overview(r), summaries.clock_overview(DEADLINES, "2025-01-10")):
+        for key in facts:
+            chapter.check_key(key)

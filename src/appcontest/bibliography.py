@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pybtex.database import parse_file
+from pybtex.richtext import Text
 
 from . import paths
 
@@ -64,6 +65,11 @@ def _check_entry(key: str, entry, where: str) -> list[str]:
     url = _field(entry, "url")
     if url and not URL_PATTERN.match(url):
         problems.append(f"url {url!r} is not a well-formed http(s) URL")
+    for name in ("url", "doi"):
+        # Printed as written (no LaTeX parsing), so an escape would reach the link itself.
+        if "\\" in _field(entry, name):
+            problems.append(f"{name} {_field(entry, name)!r} contains a backslash; write it exactly as it is, "
+                            "without LaTeX escapes")
     date = _field(entry, "date")
     if date and not DATE_PATTERN.match(date):
         problems.append(f"date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
@@ -106,11 +112,17 @@ def split_keys(cell: str) -> list[str]:
     return [k for k in cell.split(";") if k]
 
 
+def plain(latex: str) -> str:
+    """A BibTeX field as a reader sees it: ``Davis Polk \\& Wardwell`` -> ``Davis Polk & Wardwell``,
+    ``{ZTE}`` -> ``ZTE``, ``St{\\'e}phane`` -> ``Stéphane``."""
+    return Text.from_latex(latex).render_as("text")
+
+
 def describe(keys: str | list[str]) -> str:
     """A short reader-facing line for the sources behind a row: publisher, title, date, URL."""
     sources = load()
     parts = []
     for key in split_keys(keys) if isinstance(keys, str) else keys:
         s = sources[key]
-        parts.append(f"{s.publisher}, “{s.title}” ({s.date}) {s.url}")
+        parts.append(f"{plain(s.publisher)}, “{plain(s.title)}” ({s.date}) {s.url}")
     return " | ".join(parts)

@@ -17,7 +17,10 @@ DATASET_SOURCE = "data/{name}.csv, compiled from the sources cited in each row"
 
 # Two-digit years ('16) so eleven years fit a phone-width axis without overlapping.
 YEAR_AXIS = alt.Axis(labelAngle=0, labelExpr="'\u2019' + slice(datum.label, 2)")
-TIME_AXIS = alt.Axis(format="%Y", tickCount="year", labelAngle=0, labelExpr="'\u2019' + slice(datum.label, 2)")
+# No axis title (the years speak for themselves); each channel still has a reader-facing
+# title, which the static chart's screen-reader text uses instead of the column name.
+TIME_AXIS = alt.Axis(format="%Y", tickCount="year", labelAngle=0, labelExpr="'\u2019' + slice(datum.label, 2)",
+                     title=None)
 
 
 def family_color(field: str = "family") -> alt.Color:
@@ -81,6 +84,7 @@ def measures_timeline(measures: pd.DataFrame, *, name: str = "measures-timeline"
         instrument_label=measures["instrument"].map(labels.INSTRUMENT),
         family=measures["instrument"].map(labels.FAMILY_OF_INSTRUMENT),
         status_label=measures["status"].map(labels.STATUS),
+        summary=measures["summary"].map(labels.without_ids),
     )
     columns = ["id", "date", "jurisdiction", "actor", "instrument_label", "family", "target", "status_label", "summary", "sources"]
     frame = frame[columns]
@@ -97,7 +101,7 @@ def measures_timeline(measures: pd.DataFrame, *, name: str = "measures-timeline"
         alt.Chart(frame)
         .mark_point(filled=True, size=70, opacity=0.85)
         .encode(
-            x=alt.X("date:T", title=None, axis=TIME_AXIS),
+            x=alt.X("date:T", title="Date", axis=TIME_AXIS),
             y=alt.Y("target:N", title=None, sort=targets, axis=alt.Axis(labelLimit=120, labelFontSize=11)),
             color=family_color(),
             tooltip=[
@@ -195,24 +199,33 @@ def smile_curve(*, name: str = "smile-curve", title: str | None = None) -> Figur
                   data=curve[["position", "value", "stage"]])
 
 
+def deadline_labels(deadlines: pd.DataFrame) -> pd.DataFrame:
+    """Deadlines with reader-facing names: ``deadline_text`` (20 Sep 2020) and ``deadline_label``
+    (20 Sep 2020 · EO 13942), which tells apart two deadlines due the same day by who set them."""
+    text = deadlines["deadline"].map(lambda d: f"{d.day} {d:%b %Y}")
+    label = text + " · " + deadlines["set_by"].map(labels.short_setter)
+    repeated = label.duplicated(keep=False)
+    label = label.where(~repeated, label + " (set " + deadlines["set_on"].map(lambda d: f"{d.day} {d:%b %Y}") + ")")
+    return deadlines.assign(deadline_text=text, deadline_label=label)
+
+
 def deadline_clock(deadlines: pd.DataFrame, *, as_of=None, start=None, end=None, name: str = "deadline-clock",
                    title: str | None = None) -> Figure:
     """The sell-or-ban clock: days left until the deadline in force, day by day (a sawtooth)."""
     left = clock.segments(deadlines, start=start, end=end)
     if left.empty:
         raise ValueError(f"no deadline was in force between start_date={start} and end_date={end}; widen the window")
-    left = left.merge(deadlines[["id", "set_by", "resolution"]], on="id")
-    left = left.assign(resolution_label=left["resolution"].map(labels.RESOLUTION),
-                       deadline_text=left["deadline"].dt.strftime("%d %b %Y"))
+    left = left.merge(deadline_labels(deadlines)[["id", "set_by", "resolution", "deadline_label"]], on="id")
+    left = left.assign(resolution_label=left["resolution"].map(labels.RESOLUTION))
     present = [labels.RESOLUTION[k] for k in labels.RESOLUTION if k in set(left["resolution"])]
     line = alt.Chart(left).mark_line(strokeWidth=2.5, point=True).encode(
-        x=alt.X("date:T", title=None, axis=TIME_AXIS),
+        x=alt.X("date:T", title="On", axis=TIME_AXIS),
         y=alt.Y("days_left:Q", title="Days left before the deadline"),
         color=resolution_color(present),
-        detail="id:N",
-        tooltip=[alt.Tooltip("id:N", title="Deadline"), alt.Tooltip("date:T", title="On", format="%d %b %Y"),
-                 alt.Tooltip("days_left:Q", title="Days left"), alt.Tooltip("deadline_text:N", title="Due"),
-                 alt.Tooltip("set_by:N", title="Set by"), alt.Tooltip("resolution_label:N", title="Outcome")],
+        detail=alt.Detail("deadline_label:N", title="Deadline"),
+        tooltip=[alt.Tooltip("deadline_label:N", title="Deadline"), alt.Tooltip("date:T", title="On", format="%d %b %Y"),
+                 alt.Tooltip("days_left:Q", title="Days left"), alt.Tooltip("set_by:N", title="Set by"),
+                 alt.Tooltip("resolution_label:N", title="Outcome")],
     )
     layers = [line]
     reading = clock.reading(deadlines, as_of) if as_of is not None else None
@@ -229,7 +242,7 @@ def deadline_clock(deadlines: pd.DataFrame, *, as_of=None, start=None, end=None,
     chart = alt.layer(*layers).properties(width="container", height=theme.HEIGHT)
     description = (
         f"Line chart of the days left before each sell-or-ban deadline, from {_span(left['date'])}. "
-        f"Each of the {left['id'].nunique()} deadlines counts down from the day it was set until it was moved, "
+        f"Each of the {left['deadline_label'].nunique()} deadlines counts down from the day it was set until it was moved, "
         f"blocked or met, so the line jumps up at each extension. The longest countdown started at "
         f"{int(left['days_left'].max())} days."
     )
@@ -240,23 +253,22 @@ def deadline_clock(deadlines: pd.DataFrame, *, as_of=None, start=None, end=None,
 
 def deadline_spans(deadlines: pd.DataFrame, *, name: str = "deadline-spans", title: str | None = None) -> Figure:
     """Each deadline as a bar from the day it was set to the day it fell due, marked where it was resolved."""
-    frame = deadlines.assign(
+    frame = deadline_labels(deadlines).assign(
         resolution_label=deadlines["resolution"].map(labels.RESOLUTION),
-        label=deadlines["id"] + " · " + deadlines["deadline"].dt.strftime("%b %Y"),
         set_text=deadlines["set_on"].dt.strftime("%d %b %Y"),
         resolved_text=deadlines["resolved_on"].dt.strftime("%d %b %Y"),
+        resolution_note=deadlines["resolution_note"].map(labels.without_ids),
     )
-    order = frame.sort_values("set_on")["label"].tolist()
-    base = alt.Chart(frame).encode(y=alt.Y("label:N", title="Deadline · month due", sort=order))
-    tooltip = [alt.Tooltip("id:N", title="Deadline"), alt.Tooltip("set_by:N", title="Set by"),
-               alt.Tooltip("set_text:N", title="Set on"), alt.Tooltip("deadline:T", title="Due", format="%d %b %Y"),
-               alt.Tooltip("resolution_label:N", title="Outcome"), alt.Tooltip("resolved_text:N", title="Resolved on"),
-               alt.Tooltip("resolution_note:N", title="How")]
+    order = frame.sort_values("set_on")["deadline_label"].tolist()
+    base = alt.Chart(frame).encode(y=alt.Y("deadline_label:N", title="Deadline · set by", sort=order))
+    tooltip = [alt.Tooltip("deadline_text:N", title="Deadline"), alt.Tooltip("set_by:N", title="Set by"),
+               alt.Tooltip("set_text:N", title="Set on"), alt.Tooltip("resolution_label:N", title="Outcome"),
+               alt.Tooltip("resolved_text:N", title="Resolved on"), alt.Tooltip("resolution_note:N", title="How")]
     bars = base.mark_bar(height=8, color=theme.LIGHT_GREY).encode(
-        x=alt.X("set_on:T", title=None, axis=TIME_AXIS), x2="deadline:T", tooltip=tooltip)
+        x=alt.X("set_on:T", title="Set on", axis=TIME_AXIS), x2=alt.X2("deadline:T", title="Due"), tooltip=tooltip)
     present = [labels.RESOLUTION[k] for k in labels.RESOLUTION if k in set(frame["resolution"])]
     ends = base.mark_point(filled=True, size=80).encode(
-        x="resolved_on:T",
+        x=alt.X("resolved_on:T", title="Resolved on"),
         color=resolution_color(present, title="Outcome"),
         shape=alt.Shape("resolution_label:N", title="Outcome", scale=alt.Scale(domain=present)),
         tooltip=tooltip)

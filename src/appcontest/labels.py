@@ -61,3 +61,33 @@ RESOLUTION = {
     "revoked": "Revoked",
 }
 
+
+
+def short_setter(set_by: str) -> str:
+    """A few words for who set a deadline (the ``set_by`` column), short enough for a chart axis:
+    ``Executive Order 13942`` -> ``EO 13942``, a CFIUS order or extension -> ``CFIUS``,
+    a Commerce act -> ``Commerce``, a statute -> ``Congress``; anything else unchanged."""
+    import re
+
+    order = re.match(r"Executive Order (\d+)", set_by)
+    if "CFIUS" in set_by:
+        return "CFIUS"
+    if order:
+        return f"EO {order.group(1)}"
+    if "Commerce" in set_by:
+        return "Commerce"
+    if set_by.endswith(" Act"):
+        return "Congress"
+    return set_by
+
+
+# A parenthesised cross-reference to dataset rows, "(M034)" or "(M034, M035)": it means
+# something in the CSV, nothing in a tooltip.
+_ROW_REFERENCE = r"(?:MM|[MDRN])\d{2,3}"
+
+
+def without_ids(text: str) -> str:
+    """Dataset text for a reader: ``"... in June 2021 (M034), though ..."`` -> ``"... in June 2021, though ..."``."""
+    import re
+
+    return re.sub(rf"\s*\({_ROW_REFERENCE}(?:[,;]\s*{_ROW_REFERENCE})*\)", "", text)

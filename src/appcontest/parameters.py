@@ -21,6 +21,11 @@ FIRST_DAY = dt.date(2015, 1, 1)
 LAST_DAY = dt.date(2026, 11, 30)
 
 
+# The kinds of value the chapters take. Add one (with its rules and tests) only when a
+# chapter needs it.
+KINDS = ("date", "list")
+
+
 class ParameterError(ValueError):
     """A parameter value or name was refused; the message says what is allowed."""
 
@@ -28,22 +33,22 @@ class ParameterError(ValueError):
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    kind: str  # "date", "int", "str", "list"
+    kind: str  # one of KINDS
     help: str
     minimum: Any = None
     maximum: Any = None
     choices: Callable[[], list[str]] | None = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"parameter {self.name!r}: kind {self.kind!r} is not one of {', '.join(KINDS)}")
+
     def allowed(self) -> str:
         if self.kind == "date":
             return f"a date YYYY-MM-DD from {self.minimum} to {self.maximum}"
-        if self.kind == "int":
-            return f"a whole number from {self.minimum} to {self.maximum}"
         if self.kind == "list":
             return "a list (comma-separated, or [] for all) of: " + ", ".join(self.choices())
-        if self.choices:
-            return "one of: " + ", ".join(self.choices())
-        return "text"
+        raise AssertionError(f"unknown parameter kind {self.kind}")
 
     def coerce(self, value: Any) -> Any:
         """Return the value in its canonical type, or raise ParameterError."""
@@ -63,13 +68,6 @@ class Parameter:
             if not (self.minimum <= day <= self.maximum):
                 raise ValueError("out of range")
             return day
-        if self.kind == "int":
-            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                raise TypeError("not a whole number")
-            number = int(value)
-            if not (self.minimum <= number <= self.maximum):
-                raise ValueError("out of range")
-            return number
         if self.kind == "list":
             if isinstance(value, str):
                 items = [v.strip() for v in value.strip("[]").split(",") if v.strip()]
@@ -82,11 +80,6 @@ class Parameter:
             if bad:
                 raise ValueError(f"not allowed: {bad}")
             return items
-        if self.kind == "str":
-            text = str(value)
-            if self.choices and text not in self.choices():
-                raise ValueError("not allowed")
-            return text
         raise AssertionError(f"unknown parameter kind {self.kind}")
 
 
@@ -110,7 +103,6 @@ REGISTRY: dict[str, Parameter] = {
         Parameter("jurisdictions", "list", "jurisdictions shown ([] = all)", choices=_vocabulary("measures", "jurisdiction")),
         Parameter("instruments", "list", "instruments shown ([] = all)", choices=_vocabulary("measures", "instrument")),
         Parameter("targets", "list", "targets shown ([] = all)", choices=_vocabulary("measures", "target")),
-        Parameter("restriction_kinds", "list", "restrictions on the map ([] = all)", choices=_vocabulary("restrictions", "restriction")),
         Parameter("as_of", "date", "date at which time left is read off", FIRST_DAY, LAST_DAY),
     ]
 }

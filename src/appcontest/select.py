@@ -6,6 +6,8 @@ never produces an empty chart or a sentence about zero measures.
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import pandas as pd
 
 
@@ -34,3 +36,19 @@ def measures(frame: pd.DataFrame, *, start_date=None, end_date=None, jurisdictio
             "widen the window or the lists".format(start_date, end_date, list(jurisdictions), list(instruments), list(targets))
         )
     return chosen.sort_values(["date", "id"]).reset_index(drop=True)
+
+
+def by_id(frame: pd.DataFrame, wanted: Mapping[str, str], column: str) -> dict:
+    """``column`` of the rows named in ``wanted``, a mapping of meaningful name -> row id.
+
+    Returns ``{name: value}``. A row id that is not in the table is a KeyError that names
+    the id, the file and the name it was wanted for, so a mistyped id stops the chapter
+    instead of printing some other row's value.
+    """
+    indexed = frame.set_index("id")
+    missing = {name: i for name, i in wanted.items() if i not in indexed.index}
+    if missing:
+        where = frame.attrs.get("path", "the table")
+        raise KeyError(f"no row with id {', '.join(repr(i) for i in missing.values())} in {where} "
+                       f"(wanted for {', '.join(repr(n) for n in missing)})")
+    return {name: indexed.at[i, column] for name, i in wanted.items()}
