@@ -17,15 +17,27 @@ DEBIAN, UBUNTU = {"debian"}, {"ubuntu", "debian"}
 
 
 class FakeSystem(browser.System):
-    def __init__(self, *, env=None, path=None, works=(), snaps=(), own=None, ids=DEBIAN,
-                 privilege=None, download_ok=False, apt_ok=False, apt=True):
+    def __init__(
+        self,
+        *,
+        env=None,
+        path=None,
+        works=(),
+        snaps=(),
+        own=None,
+        ids=DEBIAN,
+        privilege=None,
+        download_ok=False,
+        apt_ok=False,
+        apt=True,
+    ):
         self._env = env or {}
-        self._path = dict(path or {})      # name on PATH -> absolute path
+        self._path = dict(path or {})  # name on PATH -> absolute path
         if apt:
             self._path["apt-get"] = "/usr/bin/apt-get"
-        self.works = set(works)            # paths that launch headless
+        self.works = set(works)  # paths that launch headless
         self.snaps = set(snaps)
-        self.own = own                     # Playwright's own Chromium path, once downloaded
+        self.own = own  # Playwright's own Chromium path, once downloaded
         self.downloaded = False
         self.ids = ids
         self._privilege = privilege
@@ -78,16 +90,25 @@ OWN = "/root/.cache/ms-playwright/chromium-1255/chrome-linux64/chrome"
 
 
 def test_an_explicit_chromium_wins_over_everything():
-    fake = FakeSystem(env={"CHROMIUM": "/opt/chrome/chrome"}, works={"/opt/chrome/chrome", OWN},
-                      path={"chromium": "/usr/bin/chromium"}, own=OWN)
+    fake = FakeSystem(
+        env={"CHROMIUM": "/opt/chrome/chrome"},
+        works={"/opt/chrome/chrome", OWN},
+        path={"chromium": "/usr/bin/chromium"},
+        own=OWN,
+    )
     fake.downloaded = True
     assert find(fake) == Found("/opt/chrome/chrome", "$CHROMIUM")
     assert fake.actions == ["launch /opt/chrome/chrome"]
 
 
 def test_an_explicit_chromium_that_does_not_launch_stops_with_its_name():
-    fake = FakeSystem(env={"APPCONTEST_CHROMIUM": "/opt/broken"}, path={"chromium": "/usr/bin/chromium"},
-                      works={"/usr/bin/chromium"}, privilege=[], apt_ok=True)
+    fake = FakeSystem(
+        env={"APPCONTEST_CHROMIUM": "/opt/broken"},
+        path={"chromium": "/usr/bin/chromium"},
+        works={"/usr/bin/chromium"},
+        privilege=[],
+        apt_ok=True,
+    )
     with pytest.raises(Missing, match=r"APPCONTEST_CHROMIUM=/opt/broken does not launch headless \(crashed\)"):
         find(fake)
     assert "download" not in fake.actions and not any("apt" in a for a in fake.actions)
@@ -100,17 +121,25 @@ def test_playwrights_downloaded_chromium_comes_before_one_on_path():
 
 
 def test_ubuntu_snap_wrappers_are_skipped_for_a_real_chrome():
-    fake = FakeSystem(ids=UBUNTU, path={"chromium": "/usr/bin/chromium", "chromium-browser": "/usr/bin/chromium-browser",
-                                        "google-chrome": "/usr/bin/google-chrome"},
-                      snaps={"/usr/bin/chromium", "/usr/bin/chromium-browser"},
-                      works={"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
+    fake = FakeSystem(
+        ids=UBUNTU,
+        path={
+            "chromium": "/usr/bin/chromium",
+            "chromium-browser": "/usr/bin/chromium-browser",
+            "google-chrome": "/usr/bin/google-chrome",
+        },
+        snaps={"/usr/bin/chromium", "/usr/bin/chromium-browser"},
+        works={"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"},
+    )
     assert find(fake) == Found("/usr/bin/google-chrome", "`google-chrome` on PATH")
     assert fake.actions == ["launch /usr/bin/google-chrome"]  # the wrappers are never even started
 
 
 def test_one_that_does_not_launch_is_passed_over():
-    fake = FakeSystem(path={"chromium": "/usr/bin/chromium", "google-chrome-stable": "/opt/google/chrome/chrome"},
-                      works={"/opt/google/chrome/chrome"})
+    fake = FakeSystem(
+        path={"chromium": "/usr/bin/chromium", "google-chrome-stable": "/opt/google/chrome/chrome"},
+        works={"/opt/google/chrome/chrome"},
+    )
     assert find(fake).path == "/opt/google/chrome/chrome"
 
 
@@ -206,10 +235,13 @@ def test_main_records_the_path_or_prints_one_line(tmp_path, monkeypatch, capsys)
 
 # is_snap_wrapper reads real files: fake ones in tmp_path.
 
+
 def test_a_script_that_starts_the_snap_is_a_wrapper(tmp_path):
     script = tmp_path / "chromium-browser"
-    script.write_text('#!/bin/sh\nif [ -x /snap/bin/chromium ]; then exec /snap/bin/chromium "$@"; fi\n'
-                      "echo \"Command '$0' requires the chromium snap to be installed.\"\n")
+    script.write_text(
+        '#!/bin/sh\nif [ -x /snap/bin/chromium ]; then exec /snap/bin/chromium "$@"; fi\n'
+        "echo \"Command '$0' requires the chromium snap to be installed.\"\n"
+    )
     assert browser.is_snap_wrapper(str(script))
 
 
@@ -222,8 +254,10 @@ def test_a_link_to_the_snap_binary_is_a_wrapper(tmp_path):
 
 def test_debians_launcher_script_and_a_binary_are_not_wrappers(tmp_path):
     script = tmp_path / "chromium"
-    script.write_text('#!/bin/sh\n# Chromium launcher\n. /etc/chromium.d/default-flags\n'
-                      'exec /usr/lib/chromium/chromium $CHROMIUM_FLAGS "$@"\n')
+    script.write_text(
+        "#!/bin/sh\n# Chromium launcher\n. /etc/chromium.d/default-flags\n"
+        'exec /usr/lib/chromium/chromium $CHROMIUM_FLAGS "$@"\n'
+    )
     assert not browser.is_snap_wrapper(str(script))
     binary = tmp_path / "chrome"
     binary.write_bytes(b"\x7fELF\x02\x01\x01 snap install text inside a binary")

@@ -24,22 +24,32 @@ def test_dates_and_numbers_are_written_as_prose():
     assert chapter.number(2.25) == "2.2"
 
 
-@pytest.mark.parametrize("value,text", [
-    (100_000_000, "100 million"), (170_000_000, "170 million"), (1_200_000_000, "1.2 billion"),
-    (1_000_000, "1 million"), (2_500_000_000_000, "2.5 trillion"), (-3_000_000, "-3 million"),
-])
+@pytest.mark.parametrize(
+    "value,text",
+    [
+        (100_000_000, "100 million"),
+        (170_000_000, "170 million"),
+        (1_200_000_000, "1.2 billion"),
+        (1_000_000, "1 million"),
+        (2_500_000_000_000, "2.5 trillion"),
+        (-3_000_000, "-3 million"),
+    ],
+)
 def test_large_round_numbers_are_written_in_words(value, text):
     assert chapter.in_words(value) == text
     assert chapter.number(value) == text
 
 
-@pytest.mark.parametrize("value,text", [
-    (123_456_789, "123,456,789"),  # not round: never rounded on the way into the prose
-    (1_234_000, "1,234,000"),
-    (45_000, "45,000"),            # under a million: digits read at a glance
-    (10_000, "10,000"),
-    (7, "7"),
-])
+@pytest.mark.parametrize(
+    "value,text",
+    [
+        (123_456_789, "123,456,789"),  # not round: never rounded on the way into the prose
+        (1_234_000, "1,234,000"),
+        (45_000, "45,000"),  # under a million: digits read at a glance
+        (10_000, "10,000"),
+        (7, "7"),
+    ],
+)
 def test_other_numbers_keep_their_digits(value, text):
     assert chapter.number(value) == text
 
@@ -57,11 +67,22 @@ def test_meaningful_keys_are_accepted(glued, key):
     assert key in glued
 
 
-@pytest.mark.parametrize("key,why", [
-    ("M016", "lowercase"), ("D01-days", "lowercase"), ("MM036", "lowercase"),
-    ("m016", "row id"), ("d01-days", "row id"), ("mm036-date", "row id"), ("r001", "row id"),
-    ("first_measure", "lowercase"), ("First-measure", "lowercase"), ("-x", "lowercase"), ("", "lowercase"),
-])
+@pytest.mark.parametrize(
+    "key,why",
+    [
+        ("M016", "lowercase"),
+        ("D01-days", "lowercase"),
+        ("MM036", "lowercase"),
+        ("m016", "row id"),
+        ("d01-days", "row id"),
+        ("mm036-date", "row id"),
+        ("r001", "row id"),
+        ("first_measure", "lowercase"),
+        ("First-measure", "lowercase"),
+        ("-x", "lowercase"),
+        ("", "lowercase"),
+    ],
+)
 def test_keys_that_are_row_ids_or_break_the_pattern_are_refused(glued, key, why):
     with pytest.raises(ValueError, match=why):
         chapter.glue(key, 1)

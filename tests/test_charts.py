@@ -38,7 +38,10 @@ def test_maps_shade_every_country_of_their_kind(kind):
     fig = charts.restrictions_map(restrictions, data.load_geometry(), kind=kind)
     expected = (restrictions["restriction"] == kind).sum()
     assert len(fig.data) == expected
-    assert f"{restrictions.loc[restrictions['restriction'] == kind, 'iso_n3'].nunique()} countries are shaded" in fig.description
+    assert (
+        f"{restrictions.loc[restrictions['restriction'] == kind, 'iso_n3'].nunique()} countries are shaded"
+        in fig.description
+    )
 
 
 def test_smile_curve_says_it_is_a_concept():

@@ -45,10 +45,13 @@ def test_window_clips():
     assert left["date"].min() == T("2020-01-05") and left["date"].max() == T("2020-01-07")
 
 
-@pytest.mark.parametrize("column,value,message", [
-    ("resolved_on", T("2019-01-01"), "resolved before it was set"),
-    ("deadline", T("2019-01-01"), "falls due before it was set"),
-])
+@pytest.mark.parametrize(
+    "column,value,message",
+    [
+        ("resolved_on", T("2019-01-01"), "resolved before it was set"),
+        ("deadline", T("2019-01-01"), "falls due before it was set"),
+    ],
+)
 def test_impossible_deadlines_are_refused(column, value, message):
     bad = TWO.copy()
     bad.loc[0, column] = value

@@ -95,10 +95,13 @@ def test_a_missing_required_value_is_refused(data_copy):
     assert "data/deadlines.csv, row 2" in message and "source_keys" in message
 
 
-@pytest.mark.parametrize("replacement,complaint", [
-    ("", "has no url"),
-    ("    url = {htp:/broken},", "is not a well-formed http(s) URL"),
-])
+@pytest.mark.parametrize(
+    "replacement,complaint",
+    [
+        ("", "has no url"),
+        ("    url = {htp:/broken},", "is not a well-formed http(s) URL"),
+    ],
+)
 def test_a_bibliography_entry_without_a_good_url_is_refused(data_copy, replacement, complaint):
     bib = data_copy / "references.bib"
     text = bib.read_text(encoding="utf-8")

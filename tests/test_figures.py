@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
-import io
 
 import altair as alt
 import pandas as pd
-
-from appcontest.regression import FIGURE_MIME
 import pytest
 
 from appcontest.figures import Figure, FigureError
+from appcontest.regression import FIGURE_MIME
 
 FRAME = pd.DataFrame({"year": [2019, 2020], "measures": [3, 7]})
 
 
 def figure(**overrides):
     chart = alt.Chart(FRAME).mark_bar().encode(x="year:O", y="measures:Q").properties(width="container")
-    args = dict(chart=chart, name="test-figure", title="A title", description="Two bars.", source="Test data", data=FRAME)
+    args = dict(
+        chart=chart, name="test-figure", title="A title", description="Two bars.", source="Test data", data=FRAME
+    )
     args.update(overrides)
     return Figure(**args)
 

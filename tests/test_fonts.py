@@ -27,12 +27,15 @@ SHIPPED = sorted(p for p in fonts.DIRECTORY.iterdir() if p.suffix in {".ttf", ".
 
 
 def test_the_readme_gives_the_size_and_sha256_of_every_shipped_file():
-    rows = {m[1]: (int(m[2].replace(",", "")), m[3])
-            for m in re.finditer(r"^\| `([^`]+)` \| ([\d,]+) \| `([0-9a-f]{64})` \|$", README, re.M)}
+    rows = {
+        m[1]: (int(m[2].replace(",", "")), m[3])
+        for m in re.finditer(r"^\| `([^`]+)` \| ([\d,]+) \| `([0-9a-f]{64})` \|$", README, re.M)
+    }
     assert set(rows) == {p.name for p in SHIPPED}
     for path in SHIPPED:
-        assert rows[path.name] == (path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()), \
+        assert rows[path.name] == (path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()), (
             f"{path.name} differs from README.md: re-run scripts/vendor-fonts.sh rather than editing it"
+        )
 
 
 def test_the_files_are_what_they_claim_and_small():
@@ -74,8 +77,15 @@ FRAME = pd.DataFrame({"who": ["Şirket", "“Quoted”"], "n": [3, 7]})
 
 def figure(title="Ribbon – £5 × 3…", frame=FRAME):
     chart = alt.Chart(frame).mark_bar().encode(x=alt.X("who:N", title="Who"), y=alt.Y("n:Q", title="Count"))
-    return Figure(chart=chart, name="font-test", title=title, subtitle="A subtitle, in the regular weight",
-                  description="Two bars.", source="Test data", data=frame)
+    return Figure(
+        chart=chart,
+        name="font-test",
+        title=title,
+        subtitle="A subtitle, in the regular weight",
+        description="Two bars.",
+        source="Test data",
+        data=frame,
+    )
 
 
 def test_a_figure_that_would_draw_a_character_the_font_lacks_is_refused():
@@ -123,7 +133,10 @@ def test_a_static_image_does_not_depend_on_the_machines_fonts(tmp_path):
         env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig(tmp_path, name, directory)))
         procs[name] = subprocess.Popen(
             [sys.executable, "-c", RENDER, str(spec), str(tmp_path / f"{name}.png"), mode, VL_VERSION],
-            env=env, stderr=subprocess.PIPE, text=True)
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     machine = hashlib.sha256(fig.png()).hexdigest()  # this process, the machine's own fonts
     for name, proc in procs.items():
         assert proc.wait(timeout=300) == 0, f"{name}: {proc.stderr.read()}"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from pytest_notebook.nb_regression import NBRegressionFixture, NBRegressionError
+from pytest_notebook.nb_regression import NBRegressionError, NBRegressionFixture
 
 from appcontest import execute, regression
 
@@ -102,8 +102,9 @@ def test_committed_chapters_hold_no_output(path):
 def test_chapter_conventions(path):
     all_cells = cells(path)
     code = [c for c in all_cells if c["cell_type"] == "code"]
-    assert all_cells[0]["cell_type"] == "markdown" and text(all_cells[0]).startswith("# "), \
+    assert all_cells[0]["cell_type"] == "markdown" and text(all_cells[0]).startswith("# "), (
         "a chapter opens with its title"
+    )
     assert "remove-cell" in tags(code[0]), "the first code cell is the hidden set-up cell"
     params = [c for c in code if "parameters" in tags(c)]
     assert len(params) == 1, "exactly one cell tagged 'parameters'"
@@ -132,9 +133,10 @@ def test_each_figure_is_glued_next_to_where_it_is_placed(path):
         for output in cell.get("outputs", []):
             name = output.get("metadata", {}).get("scrapbook", {}).get("name")
             if name and regression.GLUE_PREFIX + regression.FIGURE_MIME in output.get("data", {}):
-                following = next((c for c in run[i + 1:] if c["cell_type"] == "markdown"), None)
-                assert following is not None and f"{{glue:figure}} {name}" in text(following), \
+                following = next((c for c in run[i + 1 :] if c["cell_type"] == "markdown"), None)
+                assert following is not None and f"{{glue:figure}} {name}" in text(following), (
                     f"{path.name}: figure {name!r} is glued in cell {i}, not right before the prose that places it"
+                )
                 assert "remove-cell" in tags(cell), f"{path.name}: the cell gluing {name!r} is not hidden"
 
 

@@ -16,8 +16,17 @@ CLI = [str(Path(sys.executable).with_name("appcontest")), "run"]
 
 # One non-default set per notebook: a narrower window and a subset that still has data.
 NON_DEFAULT = {
-    "containment": ["-p", "start_date", "2018-01-01", "-p", "end_date", "2020-12-31",
-                    "-p", "jurisdictions", "United States,India"],
+    "containment": [
+        "-p",
+        "start_date",
+        "2018-01-01",
+        "-p",
+        "end_date",
+        "2020-12-31",
+        "-p",
+        "jurisdictions",
+        "United States,India",
+    ],
     "clock": ["-p", "start_date", "2024-01-01", "-p", "as_of", "2025-03-01"],
 }
 
@@ -47,20 +56,29 @@ def test_defaults_and_a_non_default_set_both_run_without_touching_the_source(ste
     default_out = ROOT / default.stdout.split("wrote ")[1].split()[0]
     other_out = ROOT / other.stdout.split("wrote ")[1].split()[0]
     assert default_out.parent == other_out.parent == RUNS and default_out != other_out
-    injected = [c for c in json.loads(other_out.read_text())["cells"]
-                if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    injected = [
+        c
+        for c in json.loads(other_out.read_text())["cells"]
+        if "injected-parameters" in c.get("metadata", {}).get("tags", [])
+    ]
     assert injected and "start_date" in "".join(injected[0]["source"])
     # Different parameters give a different chapter, not the same outputs relabelled.
     assert outputs_of(default_out) != outputs_of(other_out)
     assert "Traceback" not in outputs_of(other_out)
 
 
-@pytest.mark.parametrize("args,expected", [
-    (["-p", "start_date", "2031-01-01"], "parameter 'start_date': got '2031-01-01'; allowed: a date YYYY-MM-DD from 2015-01-01 to 2026-11-30"),
-    (["-p", "start_date", "yesterday"], "parameter 'start_date': got 'yesterday'"),
-    (["-p", "instruments", "statute,decree"], "parameter 'instruments'"),
-    (["-p", "strat_date", "2020-01-01"], "unknown parameter 'strat_date'; did you mean 'start_date'?"),
-])
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (
+            ["-p", "start_date", "2031-01-01"],
+            "parameter 'start_date': got '2031-01-01'; allowed: a date YYYY-MM-DD from 2015-01-01 to 2026-11-30",
+        ),
+        (["-p", "start_date", "yesterday"], "parameter 'start_date': got 'yesterday'"),
+        (["-p", "instruments", "statute,decree"], "parameter 'instruments'"),
+        (["-p", "strat_date", "2020-01-01"], "unknown parameter 'strat_date'; did you mean 'start_date'?"),
+    ],
+)
 def test_bad_values_and_unknown_names_stop_before_any_work(args, expected):
     source = ROOT / "notebooks" / "containment.ipynb"
     before = digest(source)
@@ -76,8 +94,9 @@ def test_bad_values_and_unknown_names_stop_before_any_work(args, expected):
 def test_a_run_renders_as_a_book_page_with_everything_resolved():
     """The HTML of a run is the chapter as the book renders it: glued text, figures, references."""
     source = ROOT / "notebooks" / "clock.ipynb"
-    result = subprocess.run(CLI + [str(source), "-p", "as_of", "2025-09-20"], capture_output=True, text=True,
-                            cwd=ROOT, timeout=900)
+    result = subprocess.run(
+        CLI + [str(source), "-p", "as_of", "2025-09-20"], capture_output=True, text=True, cwd=ROOT, timeout=900
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     page = ROOT / result.stdout.split("open ")[1].split()[0]
     html = page.read_text(encoding="utf-8")

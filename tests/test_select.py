@@ -7,13 +7,15 @@ import pytest
 
 from appcontest import select
 
-M = pd.DataFrame({
-    "id": ["M1", "M2", "M3"],
-    "date": pd.to_datetime(["2018-04-15", "2020-08-06", "2024-04-24"]),
-    "jurisdiction": ["United States", "India", "United States"],
-    "instrument": ["export_control", "app_ban", "statute"],
-    "target": ["ZTE", "Chinese apps", "TikTok"],
-})
+M = pd.DataFrame(
+    {
+        "id": ["M1", "M2", "M3"],
+        "date": pd.to_datetime(["2018-04-15", "2020-08-06", "2024-04-24"]),
+        "jurisdiction": ["United States", "India", "United States"],
+        "instrument": ["export_control", "app_ban", "statute"],
+        "target": ["ZTE", "Chinese apps", "TikTok"],
+    }
+)
 
 
 def test_window_and_lists():

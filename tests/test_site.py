@@ -18,8 +18,11 @@ pytestmark = pytest.mark.build
 
 LINKCHECKER_CONFIG = Path(__file__).parent / "linkcheckerrc"
 # Attributes that make a browser fetch something as the page loads.
-FETCHING = re.compile(r"""<(script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=["']([^"']+)["']|"""
-                      r"""<link\b[^>]*\bhref=["']([^"']+)["'][^>]*>""", re.I)
+FETCHING = re.compile(
+    r"""<(script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=["']([^"']+)["']|"""
+    r"""<link\b[^>]*\bhref=["']([^"']+)["'][^>]*>""",
+    re.I,
+)
 CSS_URL = re.compile(r"""url\(\s*["']?(https?:)?//""", re.I)
 
 
@@ -30,9 +33,10 @@ def pages(site: Path) -> list[Path]:
 def linkcheck(start: Path) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("linkchecker")
     return subprocess.run(
-        [str(exe), "--config", str(LINKCHECKER_CONFIG), "--no-status",
-         str(start / "index.html")],
-        capture_output=True, text=True, timeout=600,
+        [str(exe), "--config", str(LINKCHECKER_CONFIG), "--no-status", str(start / "index.html")],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -61,7 +65,9 @@ def test_link_check_fails_on_a_broken_link_and_a_broken_anchor(site_copy):
     result = linkcheck(copy)
     assert result.returncode != 0 and "no-such-page.html" in result.stdout, result.stdout[-2000:]
 
-    intro.write_text(html.replace("</main>", '<a href="references.html#no-such-anchor">x</a></main>', 1), encoding="utf-8")
+    intro.write_text(
+        html.replace("</main>", '<a href="references.html#no-such-anchor">x</a></main>', 1), encoding="utf-8"
+    )
     result = linkcheck(copy)
     assert result.returncode != 0 and "no-such-anchor" in result.stdout, result.stdout[-2000:]
 
@@ -116,9 +122,16 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+            ],
         )
         yield b
         b.close()
@@ -128,8 +141,14 @@ def test_every_page_renders_offline_with_every_chart(site, served_site, browser)
     """Load every page with the network blocked; no request may leave localhost; every chart renders."""
     outside, failures, charts_seen = [], [], 0
     context = browser.new_context(viewport={"width": 390, "height": 844})
-    context.on("request", lambda r: outside.append(r.url)
-               if urlparse(r.url).hostname not in ("127.0.0.1", "localhost") and not r.url.startswith("data:") else None)
+    context.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost") and not r.url.startswith("data:")
+            else None
+        ),
+    )
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -137,7 +156,7 @@ def test_every_page_renders_offline_with_every_chart(site, served_site, browser)
         url = f"{served_site}/{path.relative_to(site).as_posix()}"
         page.goto(url, wait_until="load")
         if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8"):
-            page.wait_for_url(lambda u: u != url)  # the root index redirects to the first page
+            page.wait_for_url(lambda u, start=url: u != start)  # the root index redirects to the first page
             page.wait_for_load_state("load")
         count = page.locator(".ac-chart").count()
         if count:
@@ -149,7 +168,10 @@ def test_every_page_renders_offline_with_every_chart(site, served_site, browser)
             drawn = chart.locator(".ac-chart-interactive svg, .ac-chart-interactive canvas").count()
             text = chart.inner_text().lower()
             if rendered != "interactive" or drawn == 0 or "error" in text:
-                failures.append(f"{path.name}: chart {name} rendered={rendered} drawn={drawn} error={chart.get_attribute('data-error')}")
+                failures.append(
+                    f"{path.name}: chart {name} rendered={rendered} drawn={drawn} "
+                    f"error={chart.get_attribute('data-error')}"
+                )
         charts_seen += count
     context.close()
     assert charts_seen > 0, "no charts found on any page"

@@ -15,8 +15,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def notebook(*sources, tags=()):
-    cells = [{"cell_type": "code", "id": f"c{i}", "source": s, "metadata": {"tags": list(tags)}, "outputs": [],
-              "execution_count": None} for i, s in enumerate(sources)]
+    cells = [
+        {
+            "cell_type": "code",
+            "id": f"c{i}",
+            "source": s,
+            "metadata": {"tags": list(tags)},
+            "outputs": [],
+            "execution_count": None,
+        }
+        for i, s in enumerate(sources)
+    ]
     return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
@@ -49,8 +58,12 @@ def test_a_stale_execution_stops_the_build(data_copy):
 
 
 def test_repository_links_appear_only_with_a_repository():
-    options = {"repository_url": "", "use_repository_button": True, "launch_buttons": {"colab_url": "x"},
-               "extra_footer": "<p>f</p>"}
+    options = {
+        "repository_url": "",
+        "use_repository_button": True,
+        "launch_buttons": {"colab_url": "x"},
+        "extra_footer": "<p>f</p>",
+    }
     off = repository.configure(options)
     assert not any(off[b] for b in repository.BUTTONS) and off["launch_buttons"] == {}
     assert off["extra_footer"] == "<p>f</p>"

@@ -35,7 +35,7 @@ def check_jsonschema(path: Path) -> subprocess.CompletedProcess:
 
 
 def test_the_expected_workflows_exist():
-    assert EXPECTED <= {p.name for p in WORKFLOWS}
+    assert {p.name for p in WORKFLOWS} >= EXPECTED
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
@@ -48,11 +48,7 @@ def test_schema_check_rejects_an_invalid_workflow(tmp_path):
     """The check above can fail: a workflow without `on:` and a job without `runs-on`."""
     bad = tmp_path / "bad.yml"
     bad.write_text(
-        "name: broken\n"
-        "jobs:\n"
-        "  build:\n"
-        "    steps:\n"
-        "      - run: echo hello\n",
+        "name: broken\njobs:\n  build:\n    steps:\n      - run: echo hello\n",
         encoding="utf-8",
     )
     result = check_jsonschema(bad)
@@ -105,7 +101,8 @@ def test_least_privilege_and_no_persisted_credentials(workflow):
         for step in job.get("steps", []):
             if str(step.get("uses", "")).startswith("actions/checkout@"):
                 assert step.get("with", {}).get("persist-credentials") is False, (
-                    f"{workflow.name}: job {name} checks out with persisted credentials")
+                    f"{workflow.name}: job {name} checks out with persisted credentials"
+                )
 
 
 def test_ci_leaves_the_browser_to_the_one_bootstrap():
@@ -117,8 +114,11 @@ def test_ci_leaves_the_browser_to_the_one_bootstrap():
         runs = [step["run"].strip() for job in wf["jobs"].values() for step in job["steps"] if "run" in step]
         assert not [r for r in runs if browser_words.search(r)], f"{name} sets up a browser itself"
         assert "make browser" in runs and runs.index("make browser") < runs.index("make test"), name
-    script = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-              if line.strip() and not line.lstrip().startswith("#")]
+    script = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     assert not [line for line in script if browser_words.search(line)], ".ci/run sets up a browser itself"
     assert script[-1].strip() == "make test"
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")

@@ -22,7 +22,9 @@ from . import paths
 
 SCRIPT = re.compile(r"""<script\b[^>]*\bsrc=["']([^"'#?]+)""")
 # Only links that fetch something (not rel="next", "prev", "index", "search" pages).
-LINK = re.compile(r"""<link\b(?=[^>]*\brel=["'](?:stylesheet|preload|icon|modulepreload)["'])[^>]*\bhref=["']([^"'#?]+)""")
+LINK = re.compile(
+    r"""<link\b(?=[^>]*\brel=["'](?:stylesheet|preload|icon|modulepreload)["'])[^>]*\bhref=["']([^"'#?]+)"""
+)
 EXECUTED = re.compile(r"notebooks/([\w-]+\.ipynb): executed")
 # What a writer waits for (issue 7); printed beside each measurement, never asserted.
 TARGETS = {"clean": 30.0, "nothing": 1.0, "prose": 4.0}
@@ -33,8 +35,9 @@ def _make_book(root: Path) -> tuple[float, list[str]]:
     env = dict(os.environ, APPCONTEST_ROOT=str(root))
     venv = Path(sys.executable).parent.parent
     start = time.perf_counter()
-    result = subprocess.run(["make", "--no-print-directory", "book", f"VENV={venv}"], cwd=root,
-                            capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "book", f"VENV={venv}"], cwd=root, capture_output=True, text=True, env=env
+    )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"build failed in {root}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -78,8 +81,8 @@ def _page_sizes(site: Path) -> list[tuple[str, int, int, int, int]]:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
     return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in rows])
 
 
@@ -106,7 +109,11 @@ def main(run_tests: bool = True) -> None:
         step("make book after a prose edit in a chapter (clock)", "prose")
         restrictions = root / "data" / "restrictions.csv"
         lines = restrictions.read_text(encoding="utf-8").splitlines()
-        lines[1] = lines[1].replace("all users", "all users (benchmark edit)", 1) if "all users" in lines[1] else lines[1] + " "
+        lines[1] = (
+            lines[1].replace("all users", "all users (benchmark edit)", 1)
+            if "all users" in lines[1]
+            else lines[1] + " "
+        )
         restrictions.write_text("\n".join(lines) + "\n", encoding="utf-8")
         step("make book after a data edit (data/restrictions.csv)")
         executions = _execution_seconds(root)
@@ -115,13 +122,21 @@ def main(run_tests: bool = True) -> None:
         start = time.perf_counter()
         result = subprocess.run(["make", "test"], cwd=paths.root(), capture_output=True, text=True)
         outcome = "passed" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
-        timings.append(["make test (in place, environment installed)", f"{time.perf_counter() - start:.1f}", "", "", outcome])
+        timings.append(
+            ["make test (in place, environment installed)", f"{time.perf_counter() - start:.1f}", "", "", outcome]
+        )
     print(f"Build and test timings (seconds; this machine: {os.cpu_count()} cores, this load)\n")
     print(_table(["step", "seconds", "target", "", "chapters executed / result"], timings))
     print("\nExecution time of each chapter (seconds, papermill, as recorded in its executed copy)\n")
     print(_table(["chapter", "seconds"], executions))
-    print("\nTransfer size of each built page: the HTML alone, and with the scripts and stylesheets it loads"
-          " (KiB; fonts and images that stylesheets load on demand are not counted)\n")
+    print(
+        "\nTransfer size of each built page: the HTML alone, and with the scripts and stylesheets it loads"
+        " (KiB; fonts and images that stylesheets load on demand are not counted)\n"
+    )
     kib = lambda n: f"{n / 1024:.0f}"
-    print(_table(["page", "html raw", "html gzip", "with assets raw", "with assets gzip"],
-                 [[p, kib(a), kib(b), kib(c), kib(d)] for p, a, b, c, d in sizes]))
+    print(
+        _table(
+            ["page", "html raw", "html gzip", "with assets raw", "with assets gzip"],
+            [[p, kib(a), kib(b), kib(c), kib(d)] for p, a, b, c, d in sizes],
+        )
+    )

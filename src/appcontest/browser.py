@@ -99,7 +99,7 @@ class System:
         except OSError:
             return set()
         ids: set[str] = set()
-        for key, value in re.findall(r"^(ID|ID_LIKE)=(.*)$", text, re.M):
+        for _key, value in re.findall(r"^(ID|ID_LIKE)=(.*)$", text, re.M):
             ids.update(value.strip().strip("\"'").lower().split())
         return ids
 
@@ -152,8 +152,9 @@ class System:
             return f"cannot reach {unreachable}"
         env = dict(os.environ, PLAYWRIGHT_DOWNLOAD_CONNECTION_TIMEOUT="10000")
         try:
-            proc = subprocess.Popen(cmd + ["--no-shell", "chromium"], stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, env=env)
+            proc = subprocess.Popen(
+                cmd + ["--no-shell", "chromium"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+            )
         except OSError as exc:
             return str(exc)
         start = time.monotonic()
@@ -180,8 +181,9 @@ class System:
         if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
             return None
         try:
-            dry = subprocess.run(cmd + ["--dry-run", "--no-shell", "chromium"],
-                                 capture_output=True, text=True, timeout=60).stdout
+            dry = subprocess.run(
+                cmd + ["--dry-run", "--no-shell", "chromium"], capture_output=True, text=True, timeout=60
+            ).stdout
         except (OSError, subprocess.TimeoutExpired):
             return None
         hosts = list(dict.fromkeys(re.findall(r"Download (?:url|fallback \d+):\s+https://([^/\s:]+)", dry)))
@@ -200,11 +202,14 @@ class System:
         note("installing Debian's chromium with apt-get (a minute or two) ...")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         set_env = ["env", "DEBIAN_FRONTEND=noninteractive"] if prefix else []  # sudo resets the environment
-        for cmd in (["apt-get", "update", "-qq"],
-                    ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *APT_PACKAGES]):
+        for cmd in (
+            ["apt-get", "update", "-qq"],
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *APT_PACKAGES],
+        ):
             try:
-                result = subprocess.run(prefix + set_env + cmd, capture_output=True, text=True,
-                                        env=env, timeout=APT_TIMEOUT)
+                result = subprocess.run(
+                    prefix + set_env + cmd, capture_output=True, text=True, env=env, timeout=APT_TIMEOUT
+                )
             except (OSError, subprocess.TimeoutExpired) as exc:
                 return f"`{' '.join(cmd)}`: {exc}"
             if result.returncode != 0:
@@ -233,10 +238,14 @@ def _python() -> str:
 
 def advice(ids: set[str], can_apt: bool, privileged: bool, reason: str = "") -> str:
     """The one line that says what to install."""
-    playwright = f"`{_python()} -m playwright install --with-deps chromium` (needs access to Playwright's download host)"
+    playwright = (
+        f"`{_python()} -m playwright install --with-deps chromium` (needs access to Playwright's download host)"
+    )
     if "ubuntu" in ids:
-        what = (f"install Google Chrome (google-chrome-stable), or run {playwright}; "
-                "Ubuntu's apt chromium is a snap wrapper Playwright cannot drive")
+        what = (
+            f"install Google Chrome (google-chrome-stable), or run {playwright}; "
+            "Ubuntu's apt chromium is a snap wrapper Playwright cannot drive"
+        )
     elif "debian" in ids and can_apt and not privileged:
         what = "run `sudo apt-get install chromium` (Debian's package), or " + playwright
     elif "debian" in ids and can_apt:
@@ -254,8 +263,10 @@ def find(system: System, install: bool = True) -> Found:
             path = value if os.sep in value else (system.which(value) or value)
             why = system.launches(path) if system.exists(path) else "no such executable"
             if why:
-                raise Missing(f"error: {var}={value} does not launch headless ({why}): "
-                              f"point it at a working Chrome or Chromium, or unset it.")
+                raise Missing(
+                    f"error: {var}={value} does not launch headless ({why}): "
+                    f"point it at a working Chrome or Chromium, or unset it."
+                )
             return Found(path, f"${var}")
 
     own = system.playwright_chromium()

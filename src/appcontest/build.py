@@ -66,9 +66,18 @@ def build(strict: bool = False, builder: str = "html", root: Path | None = None,
     output = root / "_build" / builder
     doctrees = root / "_build" / ".doctrees" / builder
     result = build_sphinx(
-        root, output, noconfig=True, path_config=root / "_config.yml", confoverrides={**_overrides(root), "nitpicky": True},
-        builder=BUILDERS[builder], warningiserror=True, keep_going=True, freshenv=strict, force_all=strict,
-        doctreedir=doctrees, quiet=quiet,
+        root,
+        output,
+        noconfig=True,
+        path_config=root / "_config.yml",
+        confoverrides={**_overrides(root), "nitpicky": True},
+        builder=BUILDERS[builder],
+        warningiserror=True,
+        keep_going=True,
+        freshenv=strict,
+        force_all=strict,
+        doctreedir=doctrees,
+        quiet=quiet,
     )
     if result != 0:
         # With --keep-going Sphinx saves the environment even when a page warned; drop it,

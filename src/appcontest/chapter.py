@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -67,11 +67,15 @@ def number(value: float) -> str:
 def check_key(name: str) -> str:
     """Refuse a glue key that is not lowercase-hyphenated or that is a bare row id."""
     if not KEY_PATTERN.fullmatch(name):
-        raise ValueError(f"glue key {name!r} must be lowercase words joined by hyphens "
-                         f"(pattern ^{KEY_PATTERN.pattern}$), e.g. 'eo13942-signed'")
+        raise ValueError(
+            f"glue key {name!r} must be lowercase words joined by hyphens "
+            f"(pattern ^{KEY_PATTERN.pattern}$), e.g. 'eo13942-signed'"
+        )
     if ROW_ID.match(name):
-        raise ValueError(f"glue key {name!r} looks like a dataset row id; name what the value "
-                         "means instead (e.g. 'tiktok-act-signed', not 'm046')")
+        raise ValueError(
+            f"glue key {name!r} looks like a dataset row id; name what the value "
+            "means instead (e.g. 'tiktok-act-signed', not 'm046')"
+        )
     return name
 
 

@@ -19,20 +19,25 @@ DATASET_SOURCE = "data/{name}.csv, compiled from the sources cited in each row"
 YEAR_AXIS = alt.Axis(labelAngle=0, labelExpr="'\u2019' + slice(datum.label, 2)")
 # No axis title (the years speak for themselves); each channel still has a reader-facing
 # title, which the static chart's screen-reader text uses instead of the column name.
-TIME_AXIS = alt.Axis(format="%Y", tickCount="year", labelAngle=0, labelExpr="'\u2019' + slice(datum.label, 2)",
-                     title=None)
+TIME_AXIS = alt.Axis(
+    format="%Y", tickCount="year", labelAngle=0, labelExpr="'\u2019' + slice(datum.label, 2)", title=None
+)
 
 
 def family_color(field: str = "family") -> alt.Color:
-    return alt.Color(f"{field}:N", title="Instrument family",
-                     scale=alt.Scale(domain=labels.FAMILIES, range=theme.PALETTE[: len(labels.FAMILIES)]))
+    return alt.Color(
+        f"{field}:N",
+        title="Instrument family",
+        scale=alt.Scale(domain=labels.FAMILIES, range=theme.PALETTE[: len(labels.FAMILIES)]),
+    )
 
 
 def resolution_color(present: list[str], title: str = "Outcome") -> alt.Color:
     # Colours are fixed per outcome, so the same outcome has the same colour in every chart.
-    colours = dict(zip(labels.RESOLUTION.values(), theme.PALETTE))
-    return alt.Color("resolution_label:N", title=title,
-                     scale=alt.Scale(domain=present, range=[colours[p] for p in present]))
+    colours = dict(zip(labels.RESOLUTION.values(), theme.PALETTE, strict=False))
+    return alt.Color(
+        "resolution_label:N", title=title, scale=alt.Scale(domain=present, range=[colours[p] for p in present])
+    )
 
 
 def _span(dates: pd.Series) -> str:
@@ -45,7 +50,9 @@ def _with_sources(frame: pd.DataFrame) -> pd.DataFrame:
 
 def measures_per_year(measures: pd.DataFrame, *, name: str = "measures-per-year", title: str | None = None) -> Figure:
     """Stacked bars: measures per year, coloured by instrument family."""
-    frame = measures.assign(year=measures["date"].dt.year, family=measures["instrument"].map(labels.FAMILY_OF_INSTRUMENT))
+    frame = measures.assign(
+        year=measures["date"].dt.year, family=measures["instrument"].map(labels.FAMILY_OF_INSTRUMENT)
+    )
     counts = frame.groupby(["year", "family"]).size().reset_index(name="measures")
     per_year = counts.groupby("year")["measures"].sum()
     busiest = per_year.idxmax()
@@ -57,8 +64,11 @@ def measures_per_year(measures: pd.DataFrame, *, name: str = "measures-per-year"
             y=alt.Y("sum(measures):Q", title="Measures"),
             color=family_color(),
             order=alt.Order("family:N"),
-            tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("family:N", title="Instrument family"),
-                     alt.Tooltip("measures:Q", title="Measures")],
+            tooltip=[
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("family:N", title="Instrument family"),
+                alt.Tooltip("measures:Q", title="Measures"),
+            ],
         )
         .properties(width="container", height=theme.HEIGHT)
     )
@@ -67,13 +77,20 @@ def measures_per_year(measures: pd.DataFrame, *, name: str = "measures-per-year"
         f"{int(per_year.index.max())}, coloured by family of instrument. The busiest year is {int(busiest)} "
         f"with {int(per_year.max())} measures."
     )
-    return Figure(chart, name=name, title=title or "Measures per year, by instrument family", description=description,
-                  source=DATASET_SOURCE.format(name="measures"), data=counts)
+    return Figure(
+        chart,
+        name=name,
+        title=title or "Measures per year, by instrument family",
+        description=description,
+        source=DATASET_SOURCE.format(name="measures"),
+        data=counts,
+    )
 
 
 def _select(name: str, label: str, values: list[str]) -> alt.Parameter:
     return alt.param(
-        name=name, value=None,
+        name=name,
+        value=None,
         bind=alt.binding_select(options=[None] + values, labels=["All"] + values, name=f"{label} "),
     )
 
@@ -86,7 +103,18 @@ def measures_timeline(measures: pd.DataFrame, *, name: str = "measures-timeline"
         status_label=measures["status"].map(labels.STATUS),
         summary=measures["summary"].map(labels.without_ids),
     )
-    columns = ["id", "date", "jurisdiction", "actor", "instrument_label", "family", "target", "status_label", "summary", "sources"]
+    columns = [
+        "id",
+        "date",
+        "jurisdiction",
+        "actor",
+        "instrument_label",
+        "family",
+        "target",
+        "status_label",
+        "summary",
+        "sources",
+    ]
     frame = frame[columns]
     pick_instrument = _select("pick_instrument", "Instrument", sorted(frame["instrument_label"].unique()))
     pick_target = _select("pick_target", "Target", sorted(frame["target"].unique()))
@@ -124,12 +152,19 @@ def measures_timeline(measures: pd.DataFrame, *, name: str = "measures-timeline"
         f"in rows by target ({', '.join(targets[:3])} have the most) and coloured by family of instrument. "
         "Menus filter by instrument, target and jurisdiction; each point's tooltip gives the summary and source."
     )
-    return Figure(chart, name=name, title=title or "Every measure, by target", description=description,
-                  source=DATASET_SOURCE.format(name="measures"), data=frame)
+    return Figure(
+        chart,
+        name=name,
+        title=title or "Every measure, by target",
+        description=description,
+        source=DATASET_SOURCE.format(name="measures"),
+        data=frame,
+    )
 
 
-def restrictions_map(restrictions: pd.DataFrame, geometry: dict, *, kind: str,
-                     name: str | None = None, title: str | None = None) -> Figure:
+def restrictions_map(
+    restrictions: pd.DataFrame, geometry: dict, *, kind: str, name: str | None = None, title: str | None = None
+) -> Figure:
     """World map of the countries with one kind of restriction, coloured by status."""
     chosen = restrictions[restrictions["restriction"] == kind].assign(
         status_label=lambda f: f["status"].map(labels.STATUS),
@@ -149,54 +184,99 @@ def restrictions_map(restrictions: pd.DataFrame, geometry: dict, *, kind: str,
         .transform_lookup(lookup="id", from_=alt.LookupData(chosen[["iso_n3"] + fields], "iso_n3", fields))
         .transform_filter("isValid(datum.country)")
         .encode(
-            color=alt.Color("status_label:N", title="Status", scale=alt.Scale(
-                domain=["In force", "Partial", "Lifted"], range=[theme.PALETTE[0], theme.PALETTE[4], theme.PALETTE[1]])),
-            tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("status_label:N", title="Status"),
-                     alt.Tooltip("date_text:N", title="Date"), alt.Tooltip("scope:N", title="Scope"),
-                     alt.Tooltip("sources:N", title="Source")],
+            color=alt.Color(
+                "status_label:N",
+                title="Status",
+                scale=alt.Scale(
+                    domain=["In force", "Partial", "Lifted"],
+                    range=[theme.PALETTE[0], theme.PALETTE[4], theme.PALETTE[1]],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("status_label:N", title="Status"),
+                alt.Tooltip("date_text:N", title="Date"),
+                alt.Tooltip("scope:N", title="Scope"),
+                alt.Tooltip("sources:N", title="Source"),
+            ],
         )
     )
     # Equal Earth is about twice as wide as tall: a modest height keeps the map large
     # on a phone, where the width is the limit, without blank bands above and below.
-    chart = (alt.layer(base, shapes).project(type="equalEarth")
-             .properties(width="container", height=260))
+    chart = alt.layer(base, shapes).project(type="equalEarth").properties(width="container", height=260)
     mapped = chosen["iso_n3"].isin({str(g["id"]) for g in geometry["objects"]["countries"]["geometries"] if "id" in g})
     description = (
         f"World map: {labels.RESTRICTION[kind]}. {mapped.sum()} countries are shaded, by status "
         f"({(chosen['status'] == 'in_force').sum()} in force). Countries without such a measure are grey."
     )
     data = chosen[["country", "iso_n3", "restriction", "status", "date", "scope", "source_keys"]]
-    return Figure(chart, name=name or f"map-{kind.replace('_', '-')}", title=title or labels.RESTRICTION[kind],
-                  description=description, source=DATASET_SOURCE.format(name="restrictions") +
-                  "; map: Natural Earth via world-atlas", data=data)
+    return Figure(
+        chart,
+        name=name or f"map-{kind.replace('_', '-')}",
+        title=title or labels.RESTRICTION[kind],
+        description=description,
+        source=DATASET_SOURCE.format(name="restrictions") + "; map: Natural Earth via world-atlas",
+        data=data,
+    )
 
 
 def smile_curve(*, name: str = "smile-curve", title: str | None = None) -> Figure:
     """The smile curve, explicitly conceptual: no axis values, an on-chart label saying so."""
     curve = concepts.smile_curve()
     stages = curve[curve["stage"] != ""]
-    line = alt.Chart(curve).mark_line(strokeWidth=3, color=theme.PALETTE[0]).encode(
-        x=alt.X("position:Q", axis=None, scale=alt.Scale(domain=[-0.4, len(concepts.SMILE_STAGES) - 0.6])),
-        y=alt.Y("value:Q", title="Value added (conceptual, no unit)", axis=alt.Axis(labels=False, ticks=False, grid=False),
-                scale=alt.Scale(domain=[0, 1.08])),
+    line = (
+        alt.Chart(curve)
+        .mark_line(strokeWidth=3, color=theme.PALETTE[0])
+        .encode(
+            x=alt.X("position:Q", axis=None, scale=alt.Scale(domain=[-0.4, len(concepts.SMILE_STAGES) - 0.6])),
+            y=alt.Y(
+                "value:Q",
+                title="Value added (conceptual, no unit)",
+                axis=alt.Axis(labels=False, ticks=False, grid=False),
+                scale=alt.Scale(domain=[0, 1.08]),
+            ),
+        )
     )
-    dots = alt.Chart(stages).mark_point(filled=True, size=70, color=theme.PALETTE[0]).encode(x="position:Q", y="value:Q")
-    text = alt.Chart(stages).mark_text(dy=12, baseline="top", fontSize=11, lineBreak="\n", color="#333333").encode(
-        x="position:Q", y=alt.Y("value:Q"),
-        text=alt.Text("wrapped:N"),
-    ).transform_calculate(wrapped="replace(datum.stage, ' and ', '\\n& ')")
-    note = alt.Chart(pd.DataFrame({"x": [len(concepts.SMILE_STAGES) / 2 - 0.5], "y": [1.02],
-                                   "t": ["Illustration of a concept, not measured data"]})).mark_text(
-        fontStyle="italic", fontSize=11, color=theme.GREY).encode(x="x:Q", y="y:Q", text="t:N")
+    dots = (
+        alt.Chart(stages).mark_point(filled=True, size=70, color=theme.PALETTE[0]).encode(x="position:Q", y="value:Q")
+    )
+    text = (
+        alt.Chart(stages)
+        .mark_text(dy=12, baseline="top", fontSize=11, lineBreak="\n", color="#333333")
+        .encode(
+            x="position:Q",
+            y=alt.Y("value:Q"),
+            text=alt.Text("wrapped:N"),
+        )
+        .transform_calculate(wrapped="replace(datum.stage, ' and ', '\\n& ')")
+    )
+    note = (
+        alt.Chart(
+            pd.DataFrame(
+                {
+                    "x": [len(concepts.SMILE_STAGES) / 2 - 0.5],
+                    "y": [1.02],
+                    "t": ["Illustration of a concept, not measured data"],
+                }
+            )
+        )
+        .mark_text(fontStyle="italic", fontSize=11, color=theme.GREY)
+        .encode(x="x:Q", y="y:Q", text="t:N")
+    )
     chart = alt.layer(line, dots, text, note).properties(width="container", height=theme.HEIGHT)
     description = (
         "Conceptual U-shaped curve over seven stages of the electronics value chain, from research and "
         "development through manufacturing and assembly to services: both ends sit high and assembly sits "
         "lowest. It illustrates an idea; it plots no measured data."
     )
-    return Figure(chart, name=name, title=title or "The “smile curve” (conceptual)", description=description,
-                  source="concept attributed to Stan Shih; see Mudambi (2008) and Baldwin and Ito (2021). Shape illustrative",
-                  data=curve[["position", "value", "stage"]])
+    return Figure(
+        chart,
+        name=name,
+        title=title or "The “smile curve” (conceptual)",
+        description=description,
+        source="concept attributed to Stan Shih; see Mudambi (2008) and Baldwin and Ito (2021). Shape illustrative",
+        data=curve[["position", "value", "stage"]],
+    )
 
 
 def deadline_labels(deadlines: pd.DataFrame) -> pd.DataFrame:
@@ -209,8 +289,9 @@ def deadline_labels(deadlines: pd.DataFrame) -> pd.DataFrame:
     return deadlines.assign(deadline_text=text, deadline_label=label)
 
 
-def deadline_clock(deadlines: pd.DataFrame, *, as_of=None, start=None, end=None, name: str = "deadline-clock",
-                   title: str | None = None) -> Figure:
+def deadline_clock(
+    deadlines: pd.DataFrame, *, as_of=None, start=None, end=None, name: str = "deadline-clock", title: str | None = None
+) -> Figure:
     """The sell-or-ban clock: days left until the deadline in force, day by day (a sawtooth)."""
     left = clock.segments(deadlines, start=start, end=end)
     if left.empty:
@@ -218,37 +299,60 @@ def deadline_clock(deadlines: pd.DataFrame, *, as_of=None, start=None, end=None,
     left = left.merge(deadline_labels(deadlines)[["id", "set_by", "resolution", "deadline_label"]], on="id")
     left = left.assign(resolution_label=left["resolution"].map(labels.RESOLUTION))
     present = [labels.RESOLUTION[k] for k in labels.RESOLUTION if k in set(left["resolution"])]
-    line = alt.Chart(left).mark_line(strokeWidth=2.5, point=True).encode(
-        x=alt.X("date:T", title="On", axis=TIME_AXIS),
-        y=alt.Y("days_left:Q", title="Days left before the deadline"),
-        color=resolution_color(present),
-        detail=alt.Detail("deadline_label:N", title="Deadline"),
-        tooltip=[alt.Tooltip("deadline_label:N", title="Deadline"), alt.Tooltip("date:T", title="On", format="%d %b %Y"),
-                 alt.Tooltip("days_left:Q", title="Days left"), alt.Tooltip("set_by:N", title="Set by"),
-                 alt.Tooltip("resolution_label:N", title="Outcome")],
+    line = (
+        alt.Chart(left)
+        .mark_line(strokeWidth=2.5, point=True)
+        .encode(
+            x=alt.X("date:T", title="On", axis=TIME_AXIS),
+            y=alt.Y("days_left:Q", title="Days left before the deadline"),
+            color=resolution_color(present),
+            detail=alt.Detail("deadline_label:N", title="Deadline"),
+            tooltip=[
+                alt.Tooltip("deadline_label:N", title="Deadline"),
+                alt.Tooltip("date:T", title="On", format="%d %b %Y"),
+                alt.Tooltip("days_left:Q", title="Days left"),
+                alt.Tooltip("set_by:N", title="Set by"),
+                alt.Tooltip("resolution_label:N", title="Outcome"),
+            ],
+        )
     )
     layers = [line]
     reading = clock.reading(deadlines, as_of) if as_of is not None else None
     if as_of is not None:
-        rule_frame = pd.DataFrame({"date": [pd.Timestamp(as_of)],
-                                   "label": [f"{pd.Timestamp(as_of):%d %b %Y}: "
-                                             + (f"{reading['days_left']} days left" if reading else "no deadline in force")]})
+        rule_frame = pd.DataFrame(
+            {
+                "date": [pd.Timestamp(as_of)],
+                "label": [
+                    f"{pd.Timestamp(as_of):%d %b %Y}: "
+                    + (f"{reading['days_left']} days left" if reading else "no deadline in force")
+                ],
+            }
+        )
         layers.append(alt.Chart(rule_frame).mark_rule(color=theme.GREY, strokeDash=[4, 3]).encode(x="date:T"))
         # Label on the side of the rule with room: right of it early in the window, left late.
         late = pd.Timestamp(as_of) > left["date"].min() + (left["date"].max() - left["date"].min()) / 2
-        layers.append(alt.Chart(rule_frame).mark_text(align="right" if late else "left", dx=-4 if late else 4,
-                                                      dy=-6, fontSize=11, color="#333333")
-                      .encode(x="date:T", y=alt.value(12), text="label:N"))
+        layers.append(
+            alt.Chart(rule_frame)
+            .mark_text(align="right" if late else "left", dx=-4 if late else 4, dy=-6, fontSize=11, color="#333333")
+            .encode(x="date:T", y=alt.value(12), text="label:N")
+        )
     chart = alt.layer(*layers).properties(width="container", height=theme.HEIGHT)
     description = (
         f"Line chart of the days left before each sell-or-ban deadline, from {_span(left['date'])}. "
-        f"Each of the {left['deadline_label'].nunique()} deadlines counts down from the day it was set until it was moved, "
+        f"Each of the {left['deadline_label'].nunique()} deadlines counts down from the day it was set "
+        f"until it was moved, "
         f"blocked or met, so the line jumps up at each extension. The longest countdown started at "
         f"{int(left['days_left'].max())} days."
     )
     data = clock.time_left(deadlines, start=start, end=end)  # the download gives every day
-    return Figure(chart, name=name, title=title or "The sell-or-ban clock", description=description,
-                  source=DATASET_SOURCE.format(name="deadlines"), data=data)
+    return Figure(
+        chart,
+        name=name,
+        title=title or "The sell-or-ban clock",
+        description=description,
+        source=DATASET_SOURCE.format(name="deadlines"),
+        data=data,
+    )
 
 
 def deadline_spans(deadlines: pd.DataFrame, *, name: str = "deadline-spans", title: str | None = None) -> Figure:
@@ -261,23 +365,35 @@ def deadline_spans(deadlines: pd.DataFrame, *, name: str = "deadline-spans", tit
     )
     order = frame.sort_values("set_on")["deadline_label"].tolist()
     base = alt.Chart(frame).encode(y=alt.Y("deadline_label:N", title="Deadline · set by", sort=order))
-    tooltip = [alt.Tooltip("deadline_text:N", title="Deadline"), alt.Tooltip("set_by:N", title="Set by"),
-               alt.Tooltip("set_text:N", title="Set on"), alt.Tooltip("resolution_label:N", title="Outcome"),
-               alt.Tooltip("resolved_text:N", title="Resolved on"), alt.Tooltip("resolution_note:N", title="How")]
+    tooltip = [
+        alt.Tooltip("deadline_text:N", title="Deadline"),
+        alt.Tooltip("set_by:N", title="Set by"),
+        alt.Tooltip("set_text:N", title="Set on"),
+        alt.Tooltip("resolution_label:N", title="Outcome"),
+        alt.Tooltip("resolved_text:N", title="Resolved on"),
+        alt.Tooltip("resolution_note:N", title="How"),
+    ]
     bars = base.mark_bar(height=8, color=theme.LIGHT_GREY).encode(
-        x=alt.X("set_on:T", title="Set on", axis=TIME_AXIS), x2=alt.X2("deadline:T", title="Due"), tooltip=tooltip)
+        x=alt.X("set_on:T", title="Set on", axis=TIME_AXIS), x2=alt.X2("deadline:T", title="Due"), tooltip=tooltip
+    )
     present = [labels.RESOLUTION[k] for k in labels.RESOLUTION if k in set(frame["resolution"])]
     ends = base.mark_point(filled=True, size=80).encode(
         x=alt.X("resolved_on:T", title="Resolved on"),
         color=resolution_color(present, title="Outcome"),
         shape=alt.Shape("resolution_label:N", title="Outcome", scale=alt.Scale(domain=present)),
-        tooltip=tooltip)
+        tooltip=tooltip,
+    )
     chart = alt.layer(bars, ends).properties(width="container", height=26 * len(frame) + 20)
     counts = frame["resolution_label"].value_counts()
     description = (
         f"Range chart of {len(frame)} deadlines, one row each, from the day set to the day due, with a marker "
         f"where each was resolved: " + ", ".join(f"{n} {k.lower()}" for k, n in counts.items()) + "."
     )
-    return Figure(chart, name=name, title=title or "Every deadline, set and resolved", description=description,
-                  source=DATASET_SOURCE.format(name="deadlines"),
-                  data=frame[["id", "set_on", "deadline", "resolved_on", "set_by", "resolution"]])
+    return Figure(
+        chart,
+        name=name,
+        title=title or "Every deadline, set and resolved",
+        description=description,
+        source=DATASET_SOURCE.format(name="deadlines"),
+        data=frame[["id", "set_on", "deadline", "resolved_on", "set_by", "resolution"]],
+    )

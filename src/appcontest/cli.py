@@ -45,7 +45,7 @@ def render(executed: Path, source: Path) -> Path:
     try:
         build.build(root=copy)
     except build.BuildError as exc:
-        raise SystemExit(f"error: rendering {executed.name} failed: {exc}")
+        raise SystemExit(f"error: rendering {executed.name} failed: {exc}") from None
     finally:
         if previous is None:
             os.environ.pop("APPCONTEST_ROOT")

@@ -43,15 +43,21 @@ def time_left(deadlines: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
     _check(deadlines)
     rows = []
     last = in_force_until(deadlines)
-    for (_, d), until in zip(deadlines.iterrows(), last):
+    for (_, d), until in zip(deadlines.iterrows(), last, strict=True):
         days = pd.date_range(d["set_on"], until, freq="D")
-        rows.append(pd.DataFrame({
-            "id": d["id"],
-            "date": days,
-            "deadline": d["deadline"],
-            "days_left": (d["deadline"] - days).days,
-        }))
-    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["id", "date", "deadline", "days_left"])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "id": d["id"],
+                    "date": days,
+                    "deadline": d["deadline"],
+                    "days_left": (d["deadline"] - days).days,
+                }
+            )
+        )
+    frame = (
+        pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["id", "date", "deadline", "days_left"])
+    )
     if start is not None:
         frame = frame[frame["date"] >= pd.Timestamp(start)]
     if end is not None:

@@ -148,8 +148,14 @@ def _source_key_problems() -> list[Problem]:
             for key in bibliography.split_keys(cell):
                 if key not in sources:
                     problems.append(
-                        Problem(_relative(path), i + 2, row_id, column, "source-key-exists",
-                                f"source key {key!r} is not in references.bib")
+                        Problem(
+                            _relative(path),
+                            i + 2,
+                            row_id,
+                            column,
+                            "source-key-exists",
+                            f"source key {key!r} is not in references.bib",
+                        )
                     )
     return problems
 

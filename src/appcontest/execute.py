@@ -60,8 +60,11 @@ def inputs() -> list[tuple[str, Path]]:
     root = paths.root()
     files = [(p.relative_to(root).as_posix(), p) for p in (root / "data").rglob("*") if p.is_file()]
     files.append(("references.bib", paths.bibliography_file()))
-    files += [(p.relative_to(PACKAGE.parent).as_posix(), p) for p in PACKAGE.rglob("*")
-              if p.is_file() and not set(NOT_INPUTS) & set(p.parts)]
+    files += [
+        (p.relative_to(PACKAGE.parent).as_posix(), p)
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and not set(NOT_INPUTS) & set(p.parts)
+    ]
     return sorted(files)
 
 
@@ -112,7 +115,7 @@ def _merge_prose(source: dict, executed: dict) -> dict | None:
     cells = [c for c in merged["cells"] if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
     if [c["cell_type"] for c in cells] != [c["cell_type"] for c in source["cells"]]:
         return None
-    for new, old in zip(source["cells"], cells):
+    for new, old in zip(source["cells"], cells, strict=True):
         if new["cell_type"] == "markdown":
             old["source"] = new["source"]
             old["metadata"] = copy.deepcopy(new.get("metadata", {}))
@@ -129,12 +132,19 @@ def run_papermill(source: Path, target: Path, parameters: dict | None = None) ->
     start = time.perf_counter()
     try:
         papermill.execute_notebook(
-            str(source), str(partial), parameters=parameters or {}, cwd=str(source.parent),
-            kernel_name="python3", progress_bar=False, log_output=False,
+            str(source),
+            str(partial),
+            parameters=parameters or {},
+            cwd=str(source.parent),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
         )
     except papermill.PapermillExecutionError as exc:
-        raise ExecutionError(f"{source.name} stopped in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
-                             f"(the partial output is in {partial})") from None
+        raise ExecutionError(
+            f"{source.name} stopped in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
+            f"(the partial output is in {partial})"
+        ) from None
     seconds = time.perf_counter() - start
     result = nbformat.read(partial, as_version=4)
     result.metadata[KEY_FIELD] = {"key": key(notebook, parameters), "seconds": round(seconds, 2)}
@@ -176,4 +186,4 @@ def refresh_all(sources: list[Path] | None = None, jobs: int | None = None) -> l
     failures = [str(f.exception()) for f in futures if f.exception()]
     if failures:
         raise ExecutionError("\n".join(failures))
-    return [(s, *f.result()) for s, f in zip(sources, futures)]
+    return [(s, *f.result()) for s, f in zip(sources, futures, strict=True)]

@@ -145,8 +145,13 @@ class Figure:
 
     def record(self) -> dict:
         """What the regression reference keeps of a figure (see appcontest.regression)."""
-        return {"title": self.title, "subtitle": self.subtitle, "description": self.description,
-                "source": self.source, "spec": self.spec()}
+        return {
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "description": self.description,
+            "source": self.source,
+            "spec": self.spec(),
+        }
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         from .regression import FIGURE_MIME

@@ -62,7 +62,6 @@ RESOLUTION = {
 }
 
 
-
 def short_setter(set_by: str) -> str:
     """A few words for who set a deadline (the ``set_by`` column), short enough for a chart axis:
     ``Executive Order 13942`` -> ``EO 13942``, a CFIUS order or extension -> ``CFIUS``,

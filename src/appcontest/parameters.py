@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 FIRST_DAY = dt.date(2015, 1, 1)
 LAST_DAY = dt.date(2026, 11, 30)
@@ -55,9 +56,7 @@ class Parameter:
         try:
             result = self._coerce(value)
         except (TypeError, ValueError) as exc:
-            raise ParameterError(
-                f"parameter {self.name!r}: got {value!r}; allowed: {self.allowed()}"
-            ) from exc
+            raise ParameterError(f"parameter {self.name!r}: got {value!r}; allowed: {self.allowed()}") from exc
         return result
 
     def _coerce(self, value: Any) -> Any:
@@ -100,7 +99,9 @@ REGISTRY: dict[str, Parameter] = {
     for p in [
         Parameter("start_date", "date", "first day shown", FIRST_DAY, LAST_DAY),
         Parameter("end_date", "date", "last day shown", FIRST_DAY, LAST_DAY),
-        Parameter("jurisdictions", "list", "jurisdictions shown ([] = all)", choices=_vocabulary("measures", "jurisdiction")),
+        Parameter(
+            "jurisdictions", "list", "jurisdictions shown ([] = all)", choices=_vocabulary("measures", "jurisdiction")
+        ),
         Parameter("instruments", "list", "instruments shown ([] = all)", choices=_vocabulary("measures", "instrument")),
         Parameter("targets", "list", "targets shown ([] = all)", choices=_vocabulary("measures", "target")),
         Parameter("as_of", "date", "date at which time left is read off", FIRST_DAY, LAST_DAY),
@@ -111,9 +112,7 @@ REGISTRY: dict[str, Parameter] = {
 def _unknown(name: str, known: list[str]) -> ParameterError:
     hint = difflib.get_close_matches(name, known, n=1)
     suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-    return ParameterError(
-        f"unknown parameter {name!r}{suggestion} This notebook takes: {', '.join(sorted(known))}"
-    )
+    return ParameterError(f"unknown parameter {name!r}{suggestion} This notebook takes: {', '.join(sorted(known))}")
 
 
 def _check_pair(values: dict) -> None:

@@ -19,7 +19,6 @@ import ast
 import copy
 import hashlib
 import json
-import re
 from pathlib import Path
 
 import nbformat
@@ -95,9 +94,12 @@ def reduce(executed: dict) -> dict:
 
 def as_notebook(reduced: dict, chapter: str) -> nbformat.NotebookNode:
     """The reduction as a notebook: pytest-notebook's unit of comparison."""
-    cells = [nbformat.v4.new_markdown_cell(
-        f"Regression reference for `notebooks/{chapter}`: the values and figures the chapter glues.\n"
-        "Written by `make reference` from the executed chapter; review its diff, do not edit it by hand.")]
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            f"Regression reference for `notebooks/{chapter}`: the values and figures the chapter glues.\n"
+            "Written by `make reference` from the executed chapter; review its diff, do not edit it by hand."
+        )
+    ]
     for name, value in sorted(reduced["glue"].items()):
         cell = nbformat.v4.new_code_cell(f"glue: {name}")
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": value})]
@@ -141,5 +143,3 @@ def post_processor(notebook, resources):
     """
     executed = Path(resources["appcontest"]["executed"])
     return as_notebook(reduce_file(executed), executed.name), resources
-
-

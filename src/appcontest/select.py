@@ -6,7 +6,7 @@ never produces an empty chart or a sentence about zero measures.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -24,7 +24,9 @@ def window(frame: pd.DataFrame, column: str, start=None, end=None) -> pd.DataFra
     return frame[keep]
 
 
-def measures(frame: pd.DataFrame, *, start_date=None, end_date=None, jurisdictions=(), instruments=(), targets=()) -> pd.DataFrame:
+def measures(
+    frame: pd.DataFrame, *, start_date=None, end_date=None, jurisdictions=(), instruments=(), targets=()
+) -> pd.DataFrame:
     """Measures in the window whose jurisdiction, instrument and target are among those given ([] = all)."""
     chosen = window(frame, "date", start_date, end_date)
     for column, wanted in (("jurisdiction", jurisdictions), ("instrument", instruments), ("target", targets)):
@@ -32,8 +34,9 @@ def measures(frame: pd.DataFrame, *, start_date=None, end_date=None, jurisdictio
             chosen = chosen[chosen[column].isin(list(wanted))]
     if chosen.empty:
         raise EmptySelection(
-            "no measures match start_date={}, end_date={}, jurisdictions={}, instruments={}, targets={}; "
-            "widen the window or the lists".format(start_date, end_date, list(jurisdictions), list(instruments), list(targets))
+            f"no measures match start_date={start_date}, end_date={end_date}, "
+            f"jurisdictions={list(jurisdictions)}, instruments={list(instruments)}, targets={list(targets)}; "
+            "widen the window or the lists"
         )
     return chosen.sort_values(["date", "id"]).reset_index(drop=True)
 
@@ -49,6 +52,8 @@ def by_id(frame: pd.DataFrame, wanted: Mapping[str, str], column: str) -> dict:
     missing = {name: i for name, i in wanted.items() if i not in indexed.index}
     if missing:
         where = frame.attrs.get("path", "the table")
-        raise KeyError(f"no row with id {', '.join(repr(i) for i in missing.values())} in {where} "
-                       f"(wanted for {', '.join(repr(n) for n in missing)})")
+        raise KeyError(
+            f"no row with id {', '.join(repr(i) for i in missing.values())} in {where} "
+            f"(wanted for {', '.join(repr(n) for n in missing)})"
+        )
     return {name: indexed.at[i, column] for name, i in wanted.items()}

@@ -6,12 +6,13 @@ a sentence is always the number the chart was drawn from.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
 from . import clock, select
-from .chapter import day as prose_day, number
+from .chapter import day as prose_day
+from .chapter import number
 
 
 def measures_overview(measures: pd.DataFrame) -> dict:
@@ -31,6 +32,7 @@ def busiest_year(measures: pd.DataFrame, all_measures: pd.DataFrame) -> dict:
     ``busiest-year-sentence`` ends on the whole dataset's busiest year, so the prose can
     go on about that year (": the year of ...").
     """
+
     def busiest(frame):
         per_year = frame["date"].dt.year.value_counts().sort_index()
         return int(per_year.idxmax()), int(per_year.max())
@@ -40,14 +42,19 @@ def busiest_year(measures: pd.DataFrame, all_measures: pd.DataFrame) -> dict:
 
     (year, count), (all_year, all_count) = busiest(measures), busiest(all_measures)
     if (year, count) == (all_year, all_count):
-        sentence = (f"In the window shown here, as in the whole dataset, the busiest year is {year}, "
-                    f"with {measures_(count)}")
+        sentence = (
+            f"In the window shown here, as in the whole dataset, the busiest year is {year}, with {measures_(count)}"
+        )
     elif year == all_year:
-        sentence = (f"In the window shown here the busiest year is {year}, with {measures_(count)} "
-                    f"({number(all_count)} in the whole dataset)")
+        sentence = (
+            f"In the window shown here the busiest year is {year}, with {measures_(count)} "
+            f"({number(all_count)} in the whole dataset)"
+        )
     else:
-        sentence = (f"In the window shown here the busiest year is {year}, with {measures_(count)}; "
-                    f"in the whole dataset it is {all_year}, with {number(all_count)}")
+        sentence = (
+            f"In the window shown here the busiest year is {year}, with {measures_(count)}; "
+            f"in the whole dataset it is {all_year}, with {number(all_count)}"
+        )
     return {"busiest-year-sentence": sentence}
 
 
@@ -82,8 +89,10 @@ def clock_overview(deadlines: pd.DataFrame, as_of) -> dict:
     reading = clock.reading(deadlines, as_of)
     return {
         "n-deadlines": len(deadlines),
-        **{f"n-{kind}": int((deadlines["resolution"] == kind).sum())
-           for kind in ("extended", "enjoined", "lapsed", "superseded", "met")},
+        **{
+            f"n-{kind}": int((deadlines["resolution"] == kind).sum())
+            for kind in ("extended", "enjoined", "lapsed", "superseded", "met")
+        },
         "n-deadlines-2020": int((ordered["set_on"] < ERA_2020_END).sum()),
         "n-deadlines-since-law": len(since_law),
         "first-deadline-set": first["set_on"],
@@ -103,8 +112,10 @@ def _reading_sentence(day: pd.Timestamp, reading: dict | None) -> str:
         return f"On {prose_day(day)} no sell-or-ban deadline was in force."
     left = reading["days_left"]
     unit = "day was" if left == 1 else "days were"
-    return (f"On {prose_day(day)}, {number(left)} {unit} left before the deadline then in force, "
-            f"{prose_day(reading['deadline'])}.")
+    return (
+        f"On {prose_day(day)}, {number(left)} {unit} left before the deadline then in force, "
+        f"{prose_day(reading['deadline'])}."
+    )
 
 
 def deadline_days(deadlines: pd.DataFrame, wanted: Mapping[str, str]) -> dict:

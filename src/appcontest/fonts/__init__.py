@@ -53,8 +53,7 @@ def coverage(path: Path = REGULAR) -> frozenset[int]:
     """The code points a TrueType font maps to a glyph (its best Unicode ``cmap``)."""
     data = path.read_bytes()
     (tables,) = struct.unpack_from(">H", data, 4)
-    offsets = {data[12 + 16 * i:16 + 16 * i]: struct.unpack_from(">I", data, 20 + 16 * i)[0]
-               for i in range(tables)}
+    offsets = {data[12 + 16 * i : 16 + 16 * i]: struct.unpack_from(">I", data, 20 + 16 * i)[0] for i in range(tables)}
     cmap = offsets[b"cmap"]
     (count,) = struct.unpack_from(">H", data, cmap + 2)
     subtables = {}
@@ -81,7 +80,7 @@ def coverage(path: Path = REGULAR) -> frozenset[int]:
             range_at = start + 16 + 6 * segments
             range_offsets = struct.unpack_from(f">{segments}H", data, range_at)
             points = set()
-            for s, (first, last, delta, ro) in enumerate(zip(starts, ends, deltas, range_offsets)):
+            for s, (first, last, delta, ro) in enumerate(zip(starts, ends, deltas, range_offsets, strict=True)):
                 for c in range(first, last + 1):
                     if ro == 0:
                         glyph = (c + delta) & 0xFFFF

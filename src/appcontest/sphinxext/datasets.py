@@ -18,7 +18,13 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import data, paths
 
-TYPE_WORDS = {"string": "text", "date": "date (YYYY-MM-DD)", "number": "number", "integer": "integer", "boolean": "true/false"}
+TYPE_WORDS = {
+    "string": "text",
+    "date": "date (YYYY-MM-DD)",
+    "number": "number",
+    "integer": "integer",
+    "boolean": "true/false",
+}
 
 
 def _rules(field: dict) -> str:
@@ -64,7 +70,10 @@ def dataset_markdown(name: str) -> list[str]:
         )
     for fk in res["schema"].get("foreignKeys", []):
         lines.append("")
-        lines.append(f"`{fk['fields']}` must name an existing `{fk['reference']['fields']}` of the `{fk['reference']['resource']}` dataset.")
+        lines.append(
+            f"`{fk['fields']}` must name an existing `{fk['reference']['fields']}` "
+            f"of the `{fk['reference']['resource']}` dataset."
+        )
     return lines
 
 
@@ -78,7 +87,9 @@ class DatasetDirective(SphinxDirective):
         self.env.note_dependency(str(paths.datapackage_file()))
         self.env.note_dependency(str(paths.data_dir() / res["path"]))
         container = nodes.container(classes=["ac-dataset"])
-        self.state.nested_parse(StringList(dataset_markdown(name), source=f"dataset:{name}"), self.content_offset, container)
+        self.state.nested_parse(
+            StringList(dataset_markdown(name), source=f"dataset:{name}"), self.content_offset, container
+        )
         return container.children
 
 

@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from docutils.statemachine import StringList
 from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
 from .. import bibliography, data, parameters, paths
@@ -18,7 +18,9 @@ def source_quality_rows() -> list[dict]:
     rows = []
     for name in data.names():
         frame = data.load(name)
-        primary = frame[data.source_column(name)].map(lambda cell: any(sources[k].primary for k in bibliography.split_keys(cell)))
+        primary = frame[data.source_column(name)].map(
+            lambda cell: any(sources[k].primary for k in bibliography.split_keys(cell))
+        )
         rows.append({"dataset": name, "rows": len(frame), "primary": int(primary.sum())})
     return rows
 
@@ -34,7 +36,9 @@ class SourceQuality(SphinxDirective):
             total_rows += r["rows"]
             total_primary += r["primary"]
             lines.append(f"| {r['dataset']} | {r['rows']} | {r['primary']} | {100 * r['primary'] / r['rows']:.0f}% |")
-        lines.append(f"| **All** | **{total_rows}** | **{total_primary}** | **{100 * total_primary / total_rows:.0f}%** |")
+        lines.append(
+            f"| **All** | **{total_rows}** | **{total_primary}** | **{100 * total_primary / total_rows:.0f}%** |"
+        )
         container = nodes.container()
         self.state.nested_parse(StringList(lines, source="source-quality"), self.content_offset, container)
         return container.children
