@@ -159,31 +159,43 @@ def refresh(source: Path) -> tuple[str, float]:
     Returns ``("current" | "prose" | "executed", seconds)``.
     """
     source = Path(source)
+    return _refresh_without_running(source) or ("executed", run_papermill(source, executed_path(source)))
+
+
+def _refresh_without_running(source: Path) -> tuple[str, float] | None:
+    """``("current", 0)`` or ``("prose", 0)`` if no kernel is needed, else None."""
     target = executed_path(source)
+    if not target.exists():
+        return None
     notebook = nbformat.read(source, as_version=4)
-    if target.exists():
-        executed = nbformat.read(target, as_version=4)
-        # A rerun rendered as a page sits here with its own parameters: keep it if current.
-        if recorded_key(executed) == key(notebook, recorded_parameters(executed)):
-            if _same_prose(notebook, executed):
-                return "current", 0.0
-            merged = _merge_prose(notebook, executed)
-            if merged is not None:
-                nbformat.write(merged, target)
-                return "prose", 0.0
-    return "executed", run_papermill(source, target)
+    executed = nbformat.read(target, as_version=4)
+    # A rerun rendered as a page sits here with its own parameters: keep it if current.
+    if recorded_key(executed) != key(notebook, recorded_parameters(executed)):
+        return None
+    if _same_prose(notebook, executed):
+        return "current", 0.0
+    merged = _merge_prose(notebook, executed)
+    if merged is None:
+        return None
+    nbformat.write(merged, target)
+    return "prose", 0.0
 
 
 def refresh_all(sources: list[Path] | None = None, jobs: int | None = None) -> list[tuple[Path, str, float]]:
     """Refresh every chapter; stale ones run in parallel (one process per chapter)."""
     sources = [Path(s) for s in (sources or chapters())]
-    jobs = jobs or min(len(sources), os.cpu_count() or 1) or 1
-    if jobs == 1 or len(sources) == 1:
-        return [(s, *refresh(s)) for s in sources]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(refresh, s) for s in sources]
-    # Wait for every chapter, then report every failure, not just the first.
-    failures = [str(f.exception()) for f in futures if f.exception()]
-    if failures:
-        raise ExecutionError("\n".join(failures))
-    return [(s, *f.result()) for s, f in zip(sources, futures, strict=True)]
+    # Up-to-date and prose-only chapters take milliseconds here; only stale ones get a process.
+    done = {s: _refresh_without_running(s) for s in sources}
+    stale = [s for s, result in done.items() if result is None]
+    jobs = jobs or min(len(stale), os.cpu_count() or 1) or 1
+    if jobs == 1 or len(stale) <= 1:
+        done.update({s: refresh(s) for s in stale})
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {s: pool.submit(refresh, s) for s in stale}
+        # Wait for every chapter, then report every failure, not just the first.
+        failures = [str(f.exception()) for f in futures.values() if f.exception()]
+        if failures:
+            raise ExecutionError("\n".join(failures))
+        done.update({s: f.result() for s, f in futures.items()})
+    return [(s, *done[s]) for s in sources]
