@@ -98,3 +98,20 @@ def test_source_quality_counts_rows_with_a_primary_source():
     sources = bibliography.load()
     expected = sum(any(sources[k].primary for k in bibliography.split_keys(c)) for c in measures["source_keys"])
     assert rows["measures"] == {"dataset": "measures", "rows": len(measures), "primary": expected}
+
+
+def test_bibliography_formatting_is_cached_per_entry_and_redone_when_an_entry_changes():
+    from pybtex.database import parse_string
+    from pybtex.style.formatting.plain import Style
+
+    from appcontest.sphinxext import bibcache
+
+    bibcache.BaseStyle.format_entry = bibcache._format_entry
+    bib = '@misc{k, author = {Doe, Jane}, title = {First title}, year = {2020}}'
+    style = Style()
+    entry = parse_string(bib, "bibtex").entries["k"]
+    first = style.format_entry("1", entry)
+    assert style.format_entry("1", entry) is first, "an unchanged entry is not formatted again"
+    edited = parse_string(bib.replace("First", "Second"), "bibtex").entries["k"]
+    again = style.format_entry("1", edited)
+    assert again is not first and "Second title" in again.text.render_as("text")
