@@ -56,7 +56,21 @@ def normalise_spec(spec: dict) -> dict:
     text = json.dumps(spec, sort_keys=True)
     for old, new in names.items():
         text = text.replace(json.dumps(old), json.dumps(new))
-    return _shrink(json.loads(text))
+    spec = _shrink(json.loads(text))
+    for name, rows in spec.get("datasets", {}).items():
+        spec["datasets"][name] = _in_stable_order(rows)
+    return spec
+
+
+def _in_stable_order(rows):
+    """Rows by id (or by content): an edit that moves a row in the chart's sort order
+    then shows as the one changed value, not as rows swapping places in the diff.
+    The order a chart draws in comes from its encoding, not from the row order."""
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return rows
+    if all("id" in r for r in rows):
+        return sorted(rows, key=lambda r: str(r["id"]))
+    return sorted(rows, key=lambda r: json.dumps(r, sort_keys=True))
 
 
 def _shrink(node):
