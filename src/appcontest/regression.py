@@ -116,11 +116,12 @@ def as_notebook(reduced: dict, chapter: str) -> nbformat.NotebookNode:
     ]
     for name, value in sorted(reduced["glue"].items()):
         cell = nbformat.v4.new_code_cell(f"glue: {name}")
-        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": value})]
+        # The key is part of the text, so a failing diff names the value that changed.
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": f"{name}: {value}"})]
         cells.append(cell)
     for name, figure in sorted(reduced["figures"].items()):
         cell = nbformat.v4.new_code_cell(f"figure: {name}")
-        cell.outputs = [nbformat.v4.new_output("display_data", data={"application/json": figure})]
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"application/json": {name: figure}})]
         cells.append(cell)
     notebook = nbformat.v4.new_notebook(cells=cells)
     # Cell ids would be random on every write; the position is id enough here.
