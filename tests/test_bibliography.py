@@ -30,15 +30,18 @@ def test_a_complete_entry_loads(tmp_path):
     assert source.primary and source.date == "2020-08-06" and source.publisher == "The White House"
 
 
-@pytest.mark.parametrize("old,new,complaint", [
-    ("  url = {https://www.federalregister.gov/d/2020-17699},\n", "", "has no url"),
-    ("https://www.federalregister.gov/d/2020-17699", "federalregister.gov", "not a well-formed"),
-    ("{primary}", "{official}", "keywords must be one of"),
-    ("date = {2020-08-06}", "date = {6 Aug 2020}", "is not YYYY"),
-    ("date = {2020-08-06}", "date = {2021-08-06}", "disagrees with year"),
-    ("  publisher = {The White House},\n", "", "neither publisher nor journal"),
-    ("whitehouse2020eo13942", "WhiteHouse-2020", "must match"),
-])
+@pytest.mark.parametrize(
+    "old,new,complaint",
+    [
+        ("  url = {https://www.federalregister.gov/d/2020-17699},\n", "", "has no url"),
+        ("https://www.federalregister.gov/d/2020-17699", "federalregister.gov", "not a well-formed"),
+        ("{primary}", "{official}", "keywords must be one of"),
+        ("date = {2020-08-06}", "date = {6 Aug 2020}", "is not YYYY"),
+        ("date = {2020-08-06}", "date = {2021-08-06}", "disagrees with year"),
+        ("  publisher = {The White House},\n", "", "neither publisher nor journal"),
+        ("whitehouse2020eo13942", "WhiteHouse-2020", "must match"),
+    ],
+)
 def test_an_incomplete_entry_is_refused_with_its_key_and_fault(tmp_path, old, new, complaint):
     with pytest.raises(bibliography.BibliographyError) as caught:
         bibliography.load(write(tmp_path, GOOD.replace(old, new)))

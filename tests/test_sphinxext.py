@@ -107,7 +107,7 @@ def test_bibliography_formatting_is_cached_per_entry_and_redone_when_an_entry_ch
     from appcontest.sphinxext import bibcache
 
     bibcache.BaseStyle.format_entry = bibcache._format_entry
-    bib = '@misc{k, author = {Doe, Jane}, title = {First title}, year = {2020}}'
+    bib = "@misc{k, author = {Doe, Jane}, title = {First title}, year = {2020}}"
     style = Style()
     entry = parse_string(bib, "bibtex").entries["k"]
     first = style.format_entry("1", entry)

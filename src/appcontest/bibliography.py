@@ -68,8 +68,9 @@ def _check_entry(key: str, entry, where: str) -> list[str]:
     for name in ("url", "doi"):
         # Printed as written (no LaTeX parsing), so an escape would reach the link itself.
         if "\\" in _field(entry, name):
-            problems.append(f"{name} {_field(entry, name)!r} contains a backslash; write it exactly as it is, "
-                            "without LaTeX escapes")
+            problems.append(
+                f"{name} {_field(entry, name)!r} contains a backslash; write it exactly as it is, without LaTeX escapes"
+            )
     date = _field(entry, "date")
     if date and not DATE_PATTERN.match(date):
         problems.append(f"date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
