@@ -115,3 +115,15 @@ def test_bibliography_formatting_is_cached_per_entry_and_redone_when_an_entry_ch
     edited = parse_string(bib.replace("First", "Second"), "bibtex").entries["k"]
     again = style.format_entry("1", edited)
     assert again is not first and "Second title" in again.text.render_as("text")
+
+
+def test_the_icon_script_is_replaced_by_a_stub(tmp_path):
+    from appcontest.sphinxext import icons
+
+    script = tmp_path / icons.SCRIPT
+    script.parent.mkdir(parents=True)
+    script.write_text("x" * 100_000, encoding="utf-8")
+    (script.parent / "fontawesome.js.map").write_text("{}", encoding="utf-8")
+    assert icons.replace_script(tmp_path) > 99_000
+    assert script.read_text(encoding="utf-8") == icons.STUB
+    assert not (script.parent / "fontawesome.js.map").exists()

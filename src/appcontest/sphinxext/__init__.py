@@ -4,6 +4,7 @@ One job per module:
 
 - :mod:`.vega`: ship the vendored Vega libraries and load them only on pages with charts.
 - :mod:`.fonts`: publish the book's font (WOFF2) for the text and the charts.
+- :mod:`.icons`: theme icons from the icon font, without Font Awesome's 1.5 MB script.
 - :mod:`.notebooks`: render each chapter from its executed copy (never execute), hide injected cells.
 - :mod:`.repository`: repository, edit and launch buttons only when the repository exists.
 - :mod:`.bibcache`: keep formatted bibliography entries between builds (fast rebuilds).
@@ -13,7 +14,7 @@ One job per module:
 
 from __future__ import annotations
 
-from . import bibcache, datasets, fonts, notebooks, reference, repository, vega
+from . import bibcache, datasets, fonts, icons, notebooks, reference, repository, vega
 
 
 def setup(app):
@@ -24,4 +25,5 @@ def setup(app):
     reference.setup(app)
     repository.setup(app)
     bibcache.setup(app)
+    icons.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
