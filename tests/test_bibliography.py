@@ -46,6 +46,50 @@ def test_an_incomplete_entry_is_refused_with_its_key_and_fault(tmp_path, old, ne
     assert "refs.bib: entry" in str(caught.value)
 
 
+URL = "https://www.federalregister.gov/d/2020-17699"
+
+
+@pytest.mark.parametrize("old,new,complaint", [
+    # A LaTeX escape in a URL ends up in the link: https://doi.org/10.1162/isec\_a\_00351
+    (URL, URL + "?a=1\\&b\\_c", "field url 'https://www.federalregister.gov/d/2020-17699?a=1\\&b\\_c' contains a backslash"),
+    (URL, URL + "/\\%22x\\%22", "field url"),
+    ("  keywords", "  doi = {10.1162/isec\\_a\\_00351},\n  keywords", "field doi '10.1162/isec\\_a\\_00351' contains a backslash"),
+    (URL, "https://www.federalregister.gov/d/2020 17699", "field url 'https://www.federalregister.gov/d/2020 17699' contains whitespace"),
+    ("  keywords", "  doi = {10.1162/isec a},\n  keywords", "field doi '10.1162/isec a' contains whitespace"),
+    (URL, "https://en.wikisource.org./wiki/Page:X.pdf/1", "has a host ending in a dot"),
+])
+def test_a_url_with_a_backslash_or_whitespace_is_refused_naming_key_and_field(tmp_path, old, new, complaint):
+    with pytest.raises(bibliography.BibliographyError) as caught:
+        bibliography.load(write(tmp_path, GOOD.replace(old, new)))
+    message = str(caught.value)
+    assert "refs.bib: entry 'whitehouse2020eo13942' field " in message
+    assert complaint in message
+
+
+@pytest.mark.parametrize("old,new,complaint", [
+    ("Addressing the Threat", "Addressing \\$1.7T the Threat", "field title"),
+    ("{The White House}", "{Notice \\\\& Comment}", "field author"),
+    ("  publisher = {The White House}", "  publisher = {New Media \\\\& Society}", "field publisher"),
+    ("Addressing the Threat", "Addressing `the' Threat", "TeX quote"),
+    ("Addressing the Threat", "Addressing \\textit{the} Threat", "field title"),
+    ("Addressing the Threat", "A 50% Threat", "unescaped %"),
+])
+def test_text_that_would_show_latex_to_readers_is_refused(tmp_path, old, new, complaint):
+    with pytest.raises(bibliography.BibliographyError) as caught:
+        bibliography.load(write(tmp_path, GOOD.replace(old, new)))
+    assert "entry 'whitehouse2020eo13942' " in str(caught.value) and complaint in str(caught.value)
+
+
+def test_latex_that_decodes_cleanly_is_accepted_and_decoded(tmp_path):
+    text = (GOOD.replace("Addressing the Threat", "Addressing the {U.S.} 50\\% ``Threat''")
+            .replace("  publisher = {The White House}", "  publisher = {Crowell \\& Moring}")
+            .replace("https://www.federalregister.gov/d/2020-17699", "https://example.org/a_b?c=1&d=%22"))
+    source = bibliography.load(write(tmp_path, text))["whitehouse2020eo13942"]
+    assert source.publisher == "Crowell & Moring"
+    assert source.title == "Addressing the U.S. 50% “Threat” Posed by TikTok"
+    assert source.url == "https://example.org/a_b?c=1&d=%22"
+
+
 def test_split_keys():
     assert bibliography.split_keys("a2020x;b2021y") == ["a2020x", "b2021y"]
     assert bibliography.split_keys("") == []
