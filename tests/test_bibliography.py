@@ -124,3 +124,81 @@ def test_every_entry_is_cited_and_every_url_is_cited_once():
     assert not sorted(cited - set(sources)), f"cited but missing: {sorted(cited - set(sources))[:10]}"
     urls = [s.url.rstrip("/") for s in sources.values()]
     assert len(urls) == len(set(urls)), "the same URL appears under two keys"
+
+
+# ----- the book's bibliography style (appcontest.sphinxext.bibstyle) -----------------
+
+PAIR = """@misc{hine2018b,
+  author = {{Thompson Hine}}, title = {ZTE Corporation Moves Closer to Removal of Denial Order},
+  howpublished = {SmarTrade blog}, publisher = {Thompson Hine}, year = {2018}, date = {2018-07},
+  url = {https://example.org/b}, keywords = {secondary}
+}
+@misc{hine2018a,
+  author = {{Thompson Hine}}, title = {Department of Commerce Terminates Denial Order Against ZTE Corporation},
+  howpublished = {SmarTrade blog}, publisher = {Thompson Hine}, year = {2018}, date = {2018-07},
+  url = {https://example.org/a}, keywords = {secondary}
+}
+@misc{fcc2022ban,
+  author = {Bartz, Diane and Shakil, Ismail}, title = {U.S. bans Huawei, ZTE equipment sales},
+  publisher = {MarketScreener}, year = {2022}, month = {nov}, date = {2022-11-25},
+  url = {https://example.org/c?utm_medium=RSS&utm_content=1}, keywords = {primary}
+}
+"""
+
+
+def formatted(text=PAIR):
+    from pybtex.database import parse_string
+
+    from appcontest.sphinxext import bibstyle
+
+    entries = parse_string(text, "bibtex").entries
+    style = bibstyle.Style()
+    ordered = style.sort(entries.values())
+    result = {}
+    for label, entry in zip(style.format_labels(ordered), ordered):
+        fe = style.format_entry(label, entry)
+        result[entry.key] = (fe, fe.text.render_as("text"))
+    return entries, result
+
+
+def test_the_style_keeps_titles_as_written_and_prints_dates_and_plain_links():
+    _, result = formatted()
+    fe, text = result["fcc2022ban"]
+    assert "U.S. bans Huawei, ZTE equipment sales." in text  # plain gave "U.s. bans huawei, zte"
+    assert "MarketScreener, 25 November 2022." in text       # plain gave "nov 2022", no publisher
+    # No full stop glued to a URL that ends the entry (plain printed "...content=1.").
+    assert "URL: https://example.org/c?utm_medium=RSS&utm_content=1 Primary source." in text
+    assert fe.year == "2022"
+
+
+def test_the_style_letters_same_author_and_year_in_list_order():
+    entries, result = formatted()
+    assert result["hine2018a"][0].year == "2018a" and result["hine2018b"][0].year == "2018b"
+    # The publisher is the author here, so it is not repeated before the date.
+    assert "SmarTrade blog, July 2018a." in result["hine2018a"][1]
+    from appcontest.sphinxext import bibstyle
+
+    cited = bibstyle.year.format_data({"entry": entries["hine2018b"], "formatted_entry": result["hine2018b"][0]})
+    assert cited.render_as("text") == "2018b"
+
+
+def test_the_style_marks_primary_sources_only():
+    _, result = formatted()
+    assert result["fcc2022ban"][1].endswith("Primary source.")
+    assert "Primary source" not in result["hine2018a"][1]
+
+
+def test_the_book_uses_the_style():
+    import pybtex.plugin
+    import yaml
+    from sphinxcontrib.bibtex.plugin import find_plugin
+
+    from appcontest import paths
+    from appcontest.sphinxext import bibstyle
+
+    config = yaml.safe_load((paths.root() / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = config["sphinx"]["config"]
+    assert sphinx["bibtex_default_style"] == sphinx["bibtex_reference_style"] == bibstyle.NAME
+    bibstyle.register()
+    assert pybtex.plugin.find_plugin("pybtex.style.formatting", bibstyle.NAME) is bibstyle.Style
+    assert find_plugin("sphinxcontrib.bibtex.style.referencing", bibstyle.NAME) is bibstyle.ReferenceStyle

@@ -10,7 +10,7 @@ Three jobs, one module each:
 
 from __future__ import annotations
 
-from . import charts, datasets, notebooks, reference
+from . import bibstyle, charts, datasets, notebooks, reference
 
 
 def setup(app):
@@ -18,4 +18,5 @@ def setup(app):
     notebooks.setup(app)
     datasets.setup(app)
     reference.setup(app)
+    bibstyle.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
