@@ -182,6 +182,13 @@ def test_the_style_letters_same_author_and_year_in_list_order():
     assert cited.render_as("text") == "2018b"
 
 
+def test_the_style_letters_by_date_before_title():
+    later_but_first_by_title = PAIR.replace("date = {2018-07},\n  url = {https://example.org/a}",
+                                            "date = {2018-08},\n  url = {https://example.org/a}")
+    _, result = formatted(later_but_first_by_title)
+    assert result["hine2018b"][0].year == "2018a" and result["hine2018a"][0].year == "2018b"
+
+
 def test_the_style_marks_primary_sources_only():
     _, result = formatted()
     assert result["fcc2022ban"][1].endswith("Primary source.")

@@ -12,8 +12,9 @@ Two plugins, registered at start-up and named in ``_config.yml``:
 - ``bibtex_reference_style: appcontest`` (sphinxcontrib-bibtex referencing style) for
   the citations: author-year, as sphinxcontrib-bibtex's ``author_year``, except that
   items which would otherwise cite identically ("Thompson Hine, 2018" twice) get a
-  letter after the year, 2018a and 2018b. The letters follow the order of the list,
-  and the list entry shows the same year with the same letter.
+  letter after the year, 2018a and 2018b. The letters follow the order of the list
+  (author, year, then date and title: 2020a is the earlier item), and the list entry
+  shows the same year with the same letter.
 
 The letters are worked out over the entries of a bibliography when the style sorts
 them, so a citation always agrees with the entry it links to.
@@ -121,7 +122,11 @@ class Style(PlainStyle):
         self.sort = self._sort_and_letter
 
     def _sort_and_letter(self, entries):
+        # plain's order (author, year, title), but by date within one author and year, so
+        # that 2020a is the earlier item; a stable sort keeps title order for equal dates.
         entries = list(self._sort_entries(entries))
+        key = self.sorting_style.sorting_key
+        entries.sort(key=lambda e: (*key(e)[:2], str(e.fields.get("date", ""))))
         self._years = year_labels(entries)
         return entries
 
