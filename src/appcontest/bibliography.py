@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pybtex.database import parse_file
 from pybtex.richtext import Text
@@ -22,6 +23,16 @@ SOURCE_CLASSES = ("primary", "secondary", "literature")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]+$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]*$")
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Fields the bibliography style prints and links exactly as written, without reading
+# LaTeX: a backslash here (``isec\_a\_00351``) would end up in the link and break it.
+RAW_FIELDS = ("url", "doi")
+# Fields whose LaTeX the style decodes into the text a reader sees.
+TEXT_FIELDS = ("title", "publisher", "journal", "howpublished", "note", "booktitle", "series")
+# What must not be left once the LaTeX is decoded: an escape or command the decoder does
+# not know (``\$``, ``\\&``, ``\textit``) and TeX-style quotes.
+UNDECODED = re.compile(r"\\|`")
+# An unescaped % starts a LaTeX comment: everything after it silently disappears.
+BARE_PERCENT = re.compile(r"(?<!\\)%")
 
 
 class BibliographyError(ValueError):
@@ -30,6 +41,8 @@ class BibliographyError(ValueError):
 
 @dataclass(frozen=True)
 class Source:
+    """One entry; title and publisher as a reader sees them (LaTeX decoded)."""
+
     key: str
     title: str
     publisher: str
@@ -44,6 +57,33 @@ class Source:
 
 def _field(entry, name: str) -> str:
     return str(entry.fields.get(name, "")).strip()
+
+
+def plain_text(latex: str) -> str:
+    """The text a reader sees for a BibTeX value: ``Crowell \\& Moring`` gives ``Crowell & Moring``."""
+    return Text.from_latex(latex).render_as("text") if latex else ""
+
+
+def _raw_field_problems(name: str, value: str) -> list[str]:
+    problems = []
+    if "\\" in value:
+        problems.append(f"field {name} '{value}' contains a backslash (write _ & % as they are: "
+                        "URLs are not LaTeX)")
+    if re.search(r"\s", value):
+        problems.append(f"field {name} '{value}' contains whitespace")
+    if name == "url" and value and (urlsplit(value).hostname or "").endswith("."):
+        problems.append(f"field url '{value}' has a host ending in a dot")
+    return problems
+
+
+def _text_field_problems(name: str, value: str) -> list[str]:
+    problems = []
+    if BARE_PERCENT.search(value):
+        problems.append(f"field {name} '{value}' has an unescaped % (LaTeX drops the rest); write \\%")
+    elif UNDECODED.search(plain_text(value)):
+        problems.append(f"field {name} '{value}' would show a backslash or TeX quote to readers: "
+                        f"'{plain_text(value)}'")
+    return problems
 
 
 def _authors(entry) -> str:
@@ -62,6 +102,13 @@ def _check_entry(key: str, entry, where: str) -> list[str]:
             problems.append(f"has no {name}")
     if not (_field(entry, "publisher") or _field(entry, "journal")):
         problems.append("has neither publisher nor journal")
+    for name in RAW_FIELDS:
+        problems += _raw_field_problems(name, _field(entry, name))
+    for name in TEXT_FIELDS:
+        problems += _text_field_problems(name, _field(entry, name))
+    for role, people in entry.persons.items():
+        for person in people:
+            problems += _text_field_problems(role, str(person))
     url = _field(entry, "url")
     if url and not URL_PATTERN.match(url):
         problems.append(f"url {url!r} is not a well-formed http(s) URL")
@@ -91,8 +138,8 @@ def _load(path: Path, mtime: float) -> dict[str, Source]:
         problems += _check_entry(key, entry, path.name)
         sources[key] = Source(
             key=key,
-            title=_field(entry, "title"),
-            publisher=_field(entry, "publisher") or _field(entry, "journal"),
+            title=plain_text(_field(entry, "title")),
+            publisher=plain_text(_field(entry, "publisher") or _field(entry, "journal")),
             date=_field(entry, "date"),
             url=_field(entry, "url"),
             source_class=_field(entry, "keywords"),

@@ -7,6 +7,7 @@ One job per module:
 - :mod:`.icons`: theme icons from the icon font, without Font Awesome's 1.5 MB script.
 - :mod:`.notebooks`: render each chapter from its executed copy (never execute), hide injected cells.
 - :mod:`.repository`: repository, edit and launch buttons only when the repository exists.
+- :mod:`.bibstyle`: the bibliography style: titles as written, 2018a/2018b, primary sources marked.
 - :mod:`.bibcache`: keep formatted bibliography entries between builds (fast rebuilds).
 - :mod:`.datasets`: the ``dataset`` directive that documents a dataset from its schema.
 - :mod:`.reference`: source-quality and notebook-parameter tables for the reference pages.
@@ -14,7 +15,7 @@ One job per module:
 
 from __future__ import annotations
 
-from . import bibcache, datasets, fonts, icons, notebooks, reference, repository, vega
+from . import bibcache, bibstyle, datasets, fonts, icons, notebooks, reference, repository, vega
 
 
 def setup(app):
@@ -24,6 +25,7 @@ def setup(app):
     datasets.setup(app)
     reference.setup(app)
     repository.setup(app)
+    bibstyle.setup(app)
     bibcache.setup(app)
     icons.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
