@@ -52,15 +52,30 @@ def test_an_incomplete_entry_is_refused_with_its_key_and_fault(tmp_path, old, ne
 URL = "https://www.federalregister.gov/d/2020-17699"
 
 
-@pytest.mark.parametrize("old,new,complaint", [
-    # A LaTeX escape in a URL ends up in the link: https://doi.org/10.1162/isec\_a\_00351
-    (URL, URL + "?a=1\\&b\\_c", "field url 'https://www.federalregister.gov/d/2020-17699?a=1\\&b\\_c' contains a backslash"),
-    (URL, URL + "/\\%22x\\%22", "field url"),
-    ("  keywords", "  doi = {10.1162/isec\\_a\\_00351},\n  keywords", "field doi '10.1162/isec\\_a\\_00351' contains a backslash"),
-    (URL, "https://www.federalregister.gov/d/2020 17699", "field url 'https://www.federalregister.gov/d/2020 17699' contains whitespace"),
-    ("  keywords", "  doi = {10.1162/isec a},\n  keywords", "field doi '10.1162/isec a' contains whitespace"),
-    (URL, "https://en.wikisource.org./wiki/Page:X.pdf/1", "has a host ending in a dot"),
-])
+@pytest.mark.parametrize(
+    "old,new,complaint",
+    [
+        # A LaTeX escape in a URL ends up in the link: https://doi.org/10.1162/isec\_a\_00351
+        (
+            URL,
+            URL + "?a=1\\&b\\_c",
+            "field url 'https://www.federalregister.gov/d/2020-17699?a=1\\&b\\_c' contains a backslash",
+        ),
+        (URL, URL + "/\\%22x\\%22", "field url"),
+        (
+            "  keywords",
+            "  doi = {10.1162/isec\\_a\\_00351},\n  keywords",
+            "field doi '10.1162/isec\\_a\\_00351' contains a backslash",
+        ),
+        (
+            URL,
+            "https://www.federalregister.gov/d/2020 17699",
+            "field url 'https://www.federalregister.gov/d/2020 17699' contains whitespace",
+        ),
+        ("  keywords", "  doi = {10.1162/isec a},\n  keywords", "field doi '10.1162/isec a' contains whitespace"),
+        (URL, "https://en.wikisource.org./wiki/Page:X.pdf/1", "has a host ending in a dot"),
+    ],
+)
 def test_a_url_with_a_backslash_or_whitespace_is_refused_naming_key_and_field(tmp_path, old, new, complaint):
     with pytest.raises(bibliography.BibliographyError) as caught:
         bibliography.load(write(tmp_path, GOOD.replace(old, new)))
@@ -69,14 +84,17 @@ def test_a_url_with_a_backslash_or_whitespace_is_refused_naming_key_and_field(tm
     assert complaint in message
 
 
-@pytest.mark.parametrize("old,new,complaint", [
-    ("Addressing the Threat", "Addressing \\$1.7T the Threat", "field title"),
-    ("{The White House}", "{Notice \\\\& Comment}", "field author"),
-    ("  publisher = {The White House}", "  publisher = {New Media \\\\& Society}", "field publisher"),
-    ("Addressing the Threat", "Addressing `the' Threat", "TeX quote"),
-    ("Addressing the Threat", "Addressing \\textit{the} Threat", "field title"),
-    ("Addressing the Threat", "A 50% Threat", "unescaped %"),
-])
+@pytest.mark.parametrize(
+    "old,new,complaint",
+    [
+        ("Addressing the Threat", "Addressing \\$1.7T the Threat", "field title"),
+        ("{The White House}", "{Notice \\\\& Comment}", "field author"),
+        ("  publisher = {The White House}", "  publisher = {New Media \\\\& Society}", "field publisher"),
+        ("Addressing the Threat", "Addressing `the' Threat", "TeX quote"),
+        ("Addressing the Threat", "Addressing \\textit{the} Threat", "field title"),
+        ("Addressing the Threat", "A 50% Threat", "unescaped %"),
+    ],
+)
 def test_text_that_would_show_latex_to_readers_is_refused(tmp_path, old, new, complaint):
     with pytest.raises(bibliography.BibliographyError) as caught:
         bibliography.load(write(tmp_path, GOOD.replace(old, new)))
@@ -84,9 +102,11 @@ def test_text_that_would_show_latex_to_readers_is_refused(tmp_path, old, new, co
 
 
 def test_latex_that_decodes_cleanly_is_accepted_and_decoded(tmp_path):
-    text = (GOOD.replace("Addressing the Threat", "Addressing the {U.S.} 50\\% ``Threat''")
-            .replace("  publisher = {The White House}", "  publisher = {Crowell \\& Moring}")
-            .replace("https://www.federalregister.gov/d/2020-17699", "https://example.org/a_b?c=1&d=%22"))
+    text = (
+        GOOD.replace("Addressing the Threat", "Addressing the {U.S.} 50\\% ``Threat''")
+        .replace("  publisher = {The White House}", "  publisher = {Crowell \\& Moring}")
+        .replace("https://www.federalregister.gov/d/2020-17699", "https://example.org/a_b?c=1&d=%22")
+    )
     source = bibliography.load(write(tmp_path, text))["whitehouse2020eo13942"]
     assert source.publisher == "Crowell & Moring"
     assert source.title == "Addressing the U.S. 50% “Threat” Posed by TikTok"
@@ -171,7 +191,7 @@ def formatted(text=PAIR):
     style = bibstyle.Style()
     ordered = style.sort(entries.values())
     result = {}
-    for label, entry in zip(style.format_labels(ordered), ordered):
+    for label, entry in zip(style.format_labels(ordered), ordered, strict=True):
         fe = style.format_entry(label, entry)
         result[entry.key] = (fe, fe.text.render_as("text"))
     return entries, result
@@ -181,7 +201,7 @@ def test_the_style_keeps_titles_as_written_and_prints_dates_and_plain_links():
     _, result = formatted()
     fe, text = result["fcc2022ban"]
     assert "U.S. bans Huawei, ZTE equipment sales." in text  # plain gave "U.s. bans huawei, zte"
-    assert "MarketScreener, 25 November 2022." in text       # plain gave "nov 2022", no publisher
+    assert "MarketScreener, 25 November 2022." in text  # plain gave "nov 2022", no publisher
     # No full stop glued to a URL that ends the entry (plain printed "...content=1.").
     assert "URL: https://example.org/c?utm_medium=RSS&utm_content=1 Primary source." in text
     assert fe.year == "2022"
@@ -199,8 +219,9 @@ def test_the_style_letters_same_author_and_year_in_list_order():
 
 
 def test_the_style_letters_by_date_before_title():
-    later_but_first_by_title = PAIR.replace("date = {2018-07},\n  url = {https://example.org/a}",
-                                            "date = {2018-08},\n  url = {https://example.org/a}")
+    later_but_first_by_title = PAIR.replace(
+        "date = {2018-07},\n  url = {https://example.org/a}", "date = {2018-08},\n  url = {https://example.org/a}"
+    )
     _, result = formatted(later_but_first_by_title)
     assert result["hine2018b"][0].year == "2018a" and result["hine2018a"][0].year == "2018b"
 

@@ -137,7 +137,7 @@ def latex_in_text(site: Path) -> list[str]:
     for page in pages(site):
         for where, text in [("text", page.text)] + [("tooltip", t) for t in page.tooltips]:
             for match in LATEX.finditer(text):
-                context = text[max(0, match.start() - 40):match.end() + 40]
+                context = text[max(0, match.start() - 40) : match.end() + 40]
                 problems.append(f"{page.path.relative_to(site)} ({where}): …{context}…")
     return problems
 
@@ -255,8 +255,9 @@ def test_the_link_check_reports_a_backslash(site_copy):
     assert any("isec\\_a\\_00351" in p for p in backslashes_in_links(site_copy))
 
 
-@pytest.mark.parametrize("escape", ["New Media \\& Society", "isec\\_a", "{\\'e}", "\\textit{Trump v. TikTok}",
-                                    "50\\% stake", "\\$1.7T"])
+@pytest.mark.parametrize(
+    "escape", ["New Media \\& Society", "isec\\_a", "{\\'e}", "\\textit{Trump v. TikTok}", "50\\% stake", "\\$1.7T"]
+)
 def test_the_text_check_reports_a_latex_escape(site_copy, escape):
     plant(site_copy, "intro.html", f"<p>{escape}</p>")
     assert any(escape in p and "(text)" in p for p in latex_in_text(site_copy))
@@ -268,10 +269,13 @@ def test_the_text_check_reads_tooltips(site_copy):
 
 
 def test_the_citation_check_reports_a_repeated_label(site_copy):
-    plant(site_copy, "intro.html",
-          '<p><span class="bibtex-citation">[<a class="reference internal" href="references.html#id1">'
-          'Thompson Hine, 2018</a>, <a class="reference internal" href="references.html#id2">'
-          'Thompson Hine, 2018</a>]</span></p>')
+    plant(
+        site_copy,
+        "intro.html",
+        '<p><span class="bibtex-citation">[<a class="reference internal" href="references.html#id1">'
+        'Thompson Hine, 2018</a>, <a class="reference internal" href="references.html#id2">'
+        "Thompson Hine, 2018</a>]</span></p>",
+    )
     problems = repeated_citation_labels(site_copy)
     assert any("intro.html" in p and "repeats ['Thompson Hine, 2018']" in p for p in problems), problems
 

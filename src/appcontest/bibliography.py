@@ -67,8 +67,7 @@ def plain_text(latex: str) -> str:
 def _raw_field_problems(name: str, value: str) -> list[str]:
     problems = []
     if "\\" in value:
-        problems.append(f"field {name} '{value}' contains a backslash (write _ & % as they are: "
-                        "URLs are not LaTeX)")
+        problems.append(f"field {name} '{value}' contains a backslash (write _ & % as they are: URLs are not LaTeX)")
     if re.search(r"\s", value):
         problems.append(f"field {name} '{value}' contains whitespace")
     if name == "url" and value and (urlsplit(value).hostname or "").endswith("."):
@@ -81,8 +80,7 @@ def _text_field_problems(name: str, value: str) -> list[str]:
     if BARE_PERCENT.search(value):
         problems.append(f"field {name} '{value}' has an unescaped % (LaTeX drops the rest); write \\%")
     elif UNDECODED.search(plain_text(value)):
-        problems.append(f"field {name} '{value}' would show a backslash or TeX quote to readers: "
-                        f"'{plain_text(value)}'")
+        problems.append(f"field {name} '{value}' would show a backslash or TeX quote to readers: '{plain_text(value)}'")
     return problems
 
 

@@ -32,9 +32,9 @@ import pybtex.plugin
 from pybtex.database import Entry
 from pybtex.richtext import Tag, Text
 from pybtex.style import FormattedEntry
+from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.formatting.unsrt import date as _month_year
-from pybtex.style.formatting import toplevel
 from pybtex.style.template import field, optional, sentence
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style import template
@@ -51,8 +51,20 @@ from sphinxcontrib.bibtex.style.referencing.extra_year import ExtraYearReference
 
 NAME = "appcontest"
 PRIMARY_MARK = "Primary source"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -89,7 +101,7 @@ def year_labels(entries) -> dict[str, str]:
     labels = {}
     for (_, year), keys in groups.items():
         suffixes = _letters(len(keys)) if len(keys) > 1 else [""]
-        for key, suffix in zip(keys, suffixes):
+        for key, suffix in zip(keys, suffixes, strict=True):
             labels[key] = (year or "n.d.") + suffix
     return labels
 
@@ -99,7 +111,7 @@ def _plain(latex: str) -> str:
 
 
 def _display_date(entry: Entry, year: str) -> str | None:
-    """"20 July 2018a" from date = {2018-07-20}; None when the entry has no usable date."""
+    """ "20 July 2018a" from date = {2018-07-20}; None when the entry has no usable date."""
     match = DATE.match(str(entry.fields.get("date", "")).strip())
     if not match:
         return None
@@ -140,7 +152,8 @@ class Style(PlainStyle):
         # As plain, but no full stop straight after a bare URL ("URL: https://host/x."),
         # which readers and auto-linkers take as part of the address.
         ends_with_url = "url" in e.fields and not any(
-            name in e.fields for name in ("urldate", "eprint", "pubmed", "doi"))
+            name in e.fields for name in ("urldate", "eprint", "pubmed", "doi")
+        )
         return sentence(add_period=not ends_with_url)[
             optional[self.format_url(e), optional[" (visited on ", field("urldate"), ")"]],
             optional[self.format_eprint(e)],
@@ -243,18 +256,28 @@ class ReferenceStyle(AuthorYearReferenceStyle):
     """sphinxcontrib-bibtex's ``author_year`` with lettered years (see the module docstring)."""
 
     def __post_init__(self):
-        self.styles.extend([
-            _Parenthetical(bracket=self.bracket_parenthetical, person=self.person,
-                           author_year_sep=self.author_year_sep, pre_text_sep=self.pre_text_sep,
-                           post_text_sep=self.post_text_sep),
-            _Textual(bracket=self.bracket_textual, person=self.person,
-                     text_reference_sep=self.text_reference_sep, pre_text_sep=self.pre_text_sep,
-                     post_text_sep=self.post_text_sep),
-            ExtraAuthorReferenceStyle(bracket=self.bracket_author, person=self.person),
-            ExtraLabelReferenceStyle(bracket=self.bracket_label),
-            _Year(bracket=self.bracket_year),
-            ExtraEmptyReferenceStyle(),
-        ])
+        self.styles.extend(
+            [
+                _Parenthetical(
+                    bracket=self.bracket_parenthetical,
+                    person=self.person,
+                    author_year_sep=self.author_year_sep,
+                    pre_text_sep=self.pre_text_sep,
+                    post_text_sep=self.post_text_sep,
+                ),
+                _Textual(
+                    bracket=self.bracket_textual,
+                    person=self.person,
+                    text_reference_sep=self.text_reference_sep,
+                    pre_text_sep=self.pre_text_sep,
+                    post_text_sep=self.post_text_sep,
+                ),
+                ExtraAuthorReferenceStyle(bracket=self.bracket_author, person=self.person),
+                ExtraLabelReferenceStyle(bracket=self.bracket_label),
+                _Year(bracket=self.bracket_year),
+                ExtraEmptyReferenceStyle(),
+            ]
+        )
         GroupReferenceStyle.__post_init__(self)
 
 
