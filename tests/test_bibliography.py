@@ -122,12 +122,12 @@ def test_describe_uses_the_real_bibliography():
     key = next(iter(bibliography.load()))
     line = bibliography.describe(key)
     source = bibliography.load()[key]
-    assert source.url in line and bibliography.plain(source.title) in line
+    assert source.url in line and bibliography.plain_text(source.title) in line
 
 
 def test_describe_prints_no_latex():
-    assert bibliography.plain(r"Davis Polk \& Wardwell") == "Davis Polk & Wardwell"
-    assert bibliography.plain(r"{ZTE} pays 50\% more, St{\'e}phane") == "ZTE pays 50% more, Stéphane"
+    assert bibliography.plain_text(r"Davis Polk \& Wardwell") == "Davis Polk & Wardwell"
+    assert bibliography.plain_text(r"{ZTE} pays 50\% more, St{\'e}phane") == "ZTE pays 50% more, Stéphane"
     line = " ".join(bibliography.describe([key]) for key in bibliography.load())
     assert "\\" not in line and "{" not in line
 

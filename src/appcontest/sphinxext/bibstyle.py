@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pybtex.plugin
+from pybtex.backends.plaintext import Backend as TextBackend
 from pybtex.database import Entry
 from pybtex.richtext import Tag, Text
 from pybtex.style import FormattedEntry
@@ -48,6 +49,8 @@ from sphinxcontrib.bibtex.style.referencing.extra_author import ExtraAuthorRefer
 from sphinxcontrib.bibtex.style.referencing.extra_empty import ExtraEmptyReferenceStyle
 from sphinxcontrib.bibtex.style.referencing.extra_label import ExtraLabelReferenceStyle
 from sphinxcontrib.bibtex.style.referencing.extra_year import ExtraYearReferenceStyle
+
+from ..bibliography import plain_text
 
 NAME = "appcontest"
 PRIMARY_MARK = "Primary source"
@@ -76,11 +79,16 @@ class AuthorYearEntry(FormattedEntry):
         self.year = year
 
 
+# One of each, made once: pybtex looks plugins up by scanning every installed package's
+# entry points, and doing that per entry cost half a minute per build for ~400 entries.
+_TEXT = TextBackend()
+
+
 def citation_author(entry: Entry, person: PersonStyle | None = None) -> str:
     """The author part of an author-year citation of ``entry``, as plain text."""
     person = person or PersonStyle()
     node = person.author_or_editor_or_title(full=False)
-    return node.format_data({"entry": entry, "style": SimpleNamespace(person=person)}).render_as("text")
+    return node.format_data({"entry": entry, "style": SimpleNamespace(person=person)}).render(_TEXT)
 
 
 def _letters(n: int) -> list[str]:
@@ -96,18 +104,15 @@ def year_labels(entries) -> dict[str, str]:
     ``entries`` in list order; letters are given in that order within each author-year.
     """
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    person = PersonStyle()
     for entry in entries:
-        groups[(citation_author(entry), entry.fields.get("year", ""))].append(entry.key)
+        groups[(citation_author(entry, person), entry.fields.get("year", ""))].append(entry.key)
     labels = {}
     for (_, year), keys in groups.items():
         suffixes = _letters(len(keys)) if len(keys) > 1 else [""]
         for key, suffix in zip(keys, suffixes, strict=True):
             labels[key] = (year or "n.d.") + suffix
     return labels
-
-
-def _plain(latex: str) -> str:
-    return Text.from_latex(latex).render_as("text") if latex.strip() else ""
 
 
 def _display_date(entry: Entry, year: str) -> str | None:
@@ -165,8 +170,8 @@ class Style(PlainStyle):
         # The publisher, unless the author or howpublished already names it
         # ("{Thompson Hine}"; "Reuters report carried by MarketScreener").
         people = " ".join(str(p) for role in ("author", "editor") for p in e.persons.get(role, []))
-        said = _plain(people + " " + e.fields.get("howpublished", "")).casefold()
-        publisher = _plain(e.fields.get("publisher", ""))
+        said = plain_text(people + " " + e.fields.get("howpublished", "")).casefold()
+        publisher = plain_text(e.fields.get("publisher", ""))
         show_publisher = bool(publisher) and publisher.casefold() not in said
         return toplevel[
             optional[sentence[self.format_names("author")]],
