@@ -1,4 +1,5 @@
-"""The Sphinx extension: chapters rendered from their execution, repository links, dataset pages."""
+"""The Sphinx extension: chapters rendered from their execution, repository links, dataset pages,
+page metadata."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from sphinx.errors import ExtensionError
 
 from appcontest import data, execute
-from appcontest.sphinxext import datasets, notebooks, repository
+from appcontest.sphinxext import datasets, meta, notebooks, repository
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,6 +81,43 @@ def test_dataset_page_lists_every_field_vocabulary_and_count():
     assert f"**Rows:** {len(data.load('measures'))}" in text
     assert "{download}`data/measures.csv" in text
     assert "CC BY 4.0" in text or "Creative Commons Attribution 4.0" in text
+
+
+def test_citation_gives_the_date_and_version_every_page_states():
+    citation = meta.read_citation(ROOT / "CITATION.cff")
+    assert citation["date"] == "2026-11-24" and citation["version"] == "0.1.0"
+    line = meta.published_line(citation)
+    assert line == (
+        '<p class="ac-published">Published <time datetime="2026-11-24">24 November 2026</time> · version 0.1.0</p>'
+    )
+    tags = meta.metatags(citation, ["A. Author", "B. Author"], 'About "apps" & data')
+    assert '<meta name="description" content="About &quot;apps&quot; &amp; data" />' in tags
+    assert '<meta name="author" content="A. Author, B. Author" />' in tags
+    assert tags.count('name="citation_author"') == 2
+    assert '<meta name="citation_publication_date" content="2026/11/24" />' in tags
+    assert '<meta name="dcterms.date" content="2026-11-24" />' in tags
+
+
+def test_a_citation_without_a_date_stops_the_build(tmp_path):
+    (tmp_path / "CITATION.cff").write_text("title: x\nversion: 1.0\n", encoding="utf-8")
+    with pytest.raises(ExtensionError, match="CITATION.cff has no date-released"):
+        meta.read_citation(tmp_path / "CITATION.cff")
+
+
+def test_description_is_the_first_paragraph_of_prose():
+    from docutils import nodes
+
+    doc = nodes.document(None, None)
+    section = nodes.section()
+    note = nodes.admonition("", nodes.paragraph(text="Key points in a box."))
+    section += [nodes.title(text="T"), note, nodes.paragraph(text="The   opening\nparagraph.")]
+    doc += section
+    assert meta.description({}, doc, "fallback") == "The opening paragraph."
+    assert meta.description({"description": "Given."}, doc, "fallback") == "Given."
+    assert meta.description({}, None, "fallback") == "fallback"
+    long = meta.shorten("word " * 100)
+    assert len(long) <= meta.DESCRIPTION_CHARS and long.endswith("word…")
+    assert meta.authors("A; B ;") == ["A", "B"]
 
 
 def test_every_dataset_has_a_page_in_the_book():

@@ -8,11 +8,12 @@ One job per module:
 - :mod:`.repository`: repository, edit and launch buttons only when the repository exists.
 - :mod:`.datasets`: the ``dataset`` directive that documents a dataset from its schema.
 - :mod:`.reference`: source-quality and notebook-parameter tables for the reference pages.
+- :mod:`.meta`: each page's description, authors, publication date and version (CITATION.cff).
 """
 
 from __future__ import annotations
 
-from . import datasets, fonts, notebooks, reference, repository, vega
+from . import datasets, fonts, meta, notebooks, reference, repository, vega
 
 
 def setup(app):
@@ -22,4 +23,5 @@ def setup(app):
     datasets.setup(app)
     reference.setup(app)
     repository.setup(app)
+    meta.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
