@@ -4,6 +4,7 @@ page metadata."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,9 @@ def test_rows_table_has_every_row_with_an_anchor_and_linked_sources():
     assert '(<a class="ac-id" href="#M002">M002</a>)' in html
     assert "Entity listing" in html and "entity_listing" not in html
     assert '<th scope="col" class="ac-long">Summary</th>' in html and "Date precision" not in html
+    # What a phone shows before any sideways scroll: the row, its date, what the measure did.
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', html)
+    assert heads[:3] == ["ID", "Date", "Summary"] and heads[-1] == "Sources"
     # The search box is there for JavaScript to show; without it, the table alone.
     assert 'class="ac-rows-search" role="search" hidden' in html and 'aria-live="polite"' in html
 

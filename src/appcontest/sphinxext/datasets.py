@@ -76,6 +76,13 @@ FOLDED = {
     "locator": "source_key",
 }
 HIDDEN = {"iso_n3"}  # the map's country code; the country is in the next column
+# The columns a reader needs first, so that a phone shows them before any sideways scroll;
+# the rest follow in the schema's order.
+LEAD = {
+    "measures": ("id", "date", "summary"),
+    "deadlines": ("id", "deadline", "requirement"),
+    "narratives": ("id", "paraphrase"),
+}
 
 
 def _fields(name: str) -> list[dict]:
@@ -273,7 +280,9 @@ class RowsWriter:
         return self.text(value)
 
     def columns(self) -> list[dict]:
-        return [f for f in self.fields if f["name"] not in FOLDED and f["name"] not in HIDDEN]
+        shown = [f for f in self.fields if f["name"] not in FOLDED and f["name"] not in HIDDEN]
+        lead = LEAD.get(self.name, ("id",))
+        return sorted(shown, key=lambda f: lead.index(f["name"]) if f["name"] in lead else len(lead))
 
     def width(self, field: str) -> str:
         """A class for the column's width: dates on one line, long text wrapped in a wide column."""
@@ -281,8 +290,10 @@ class RowsWriter:
             return "ac-nowrap"
         if field == self.source_col or field in self.fks:
             return ""
-        longest = max((len(r.get(field, "")) for r in rows(self.name)), default=0)
-        return "ac-long" if longest > 150 else "ac-mid" if longest > 50 else ""
+        lengths = [len(r.get(field, "")) for r in rows(self.name)] or [0]
+        if sum(lengths) / len(lengths) >= 120:
+            return "ac-long"
+        return "ac-wide" if max(lengths) > 150 else "ac-mid" if max(lengths) > 50 else ""
 
     def html(self) -> str:
         rows_ = rows(self.name)
@@ -291,7 +302,12 @@ class RowsWriter:
         columns = self.columns()
         widths = {f["name"]: self.width(f["name"]) for f in columns}
         css = {name: f' class="{w}"' if w else "" for name, w in widths.items()}
-        head = "".join(f'<th scope="col"{css[f["name"]]}>{escape(f.get("title", f["name"]))}</th>' for f in columns)
+        # "ID" rather than the schema's "Identifier": the narrow sticky column a phone keeps in view.
+        heads = {"id": "ID"}
+        head = "".join(
+            f'<th scope="col"{css[f["name"]]}>{escape(heads.get(f["name"], f.get("title", f["name"])))}</th>'
+            for f in columns
+        )
         body = []
         for row in rows_:
             cells = []
