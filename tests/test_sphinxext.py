@@ -1,15 +1,17 @@
-"""The Sphinx extension: chapters rendered from their execution, repository links, dataset pages."""
+"""The Sphinx extension: chapters rendered from their execution, repository links, dataset pages,
+page metadata."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from sphinx.errors import ExtensionError
 
-from appcontest import data, execute
-from appcontest.sphinxext import datasets, notebooks, repository
+from appcontest import data, execute, labels
+from appcontest.sphinxext import datasets, meta, notebooks, repository
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,13 +75,118 @@ def test_repository_links_appear_only_with_a_repository():
 
 
 def test_dataset_page_lists_every_field_vocabulary_and_count():
-    text = "\n".join(datasets.dataset_markdown("measures"))
+    text = "\n".join(datasets.dataset_markdown("measures") + datasets.schema_markdown("measures"))
     for field in data.resource("measures")["schema"]["fields"]:
         assert f"`{field['name']}`" in text
     assert "`executive_order`" in text
     assert f"**Rows:** {len(data.load('measures'))}" in text
     assert "{download}`data/measures.csv" in text
     assert "CC BY 4.0" in text or "Creative Commons Attribution 4.0" in text
+
+
+def test_dataset_pages_describe_patterns_in_words():
+    for name in data.names():
+        text = "\n".join(datasets.dataset_markdown(name) + datasets.schema_markdown(name))
+        for field in data.resource(name)["schema"]["fields"]:
+            pattern = field.get("constraints", {}).get("pattern")
+            if pattern:
+                assert pattern not in text, f"{name}.{field['name']}: the pattern is shown as a regular expression"
+        assert "\\d" not in text and "[a-z]" not in text and "['" not in text, name
+    rules = datasets.pattern_words("deadlines", {"name": "set_by_measure_id", "constraints": {"pattern": r"M\d{3}"}})
+    assert rules == "the identifier of a row of the measures dataset: M followed by three digits, such as M016"
+    assert datasets.pattern_words("measures", {"name": "id", "constraints": {"pattern": r"M\d{3}"}}).startswith(
+        "a row identifier: M followed by three digits, such as M0"
+    )
+
+
+def test_a_pattern_without_words_stops_the_build():
+    with pytest.raises(ExtensionError, match=r"cannot describe the pattern '\^x\+\$' of measures.summary"):
+        datasets.pattern_words("measures", {"name": "summary", "constraints": {"pattern": "^x+$"}})
+
+
+def _rows_html(name, uris=None):
+    uris = {n: f"{n}.html" for n in data.names()} if uris is None else uris
+    return datasets.RowsWriter(name, f"book/data/{name}", dict(uris, **{name: ""})).html()
+
+
+def test_rows_table_has_every_row_with_an_anchor_and_linked_sources():
+    from appcontest import bibliography
+
+    html = _rows_html("measures")
+    measures = data.load("measures")
+    for row_id in measures["id"]:
+        assert f'<tr id="{row_id}"><th scope="row" class="ac-id">{row_id}</th>' in html
+    first = bibliography.split_keys(measures["source_keys"].iloc[0])[0]
+    assert f'href="{bibliography.load()[first].url}"' in html
+    # A row id in a note links to its row on this page; codes are shown in words.
+    assert '(<a class="ac-id" href="#M002">M002</a>)' in html
+    assert "Entity listing" in html and "entity_listing" not in html
+    assert '<th scope="col" class="ac-long">Summary</th>' in html and "Date precision" not in html
+    # What a phone shows before any sideways scroll: the row, its date, what the measure did.
+    heads = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', html)
+    assert heads[:3] == ["ID", "Date", "Summary"] and heads[-1] == "Sources"
+    # The search box is there for JavaScript to show; without it, the table alone.
+    assert 'class="ac-rows-search" role="search" hidden' in html and 'aria-live="polite"' in html
+
+
+def test_rows_table_links_foreign_keys_to_the_other_dataset():
+    html = _rows_html("deadlines")
+    assert '<a class="ac-id" href="measures.html#M016">M016</a>' in html
+    assert "2020-09-20" in html and "20 Sep 2020" in html  # <time datetime="..."> and the date in words
+
+
+def test_rows_table_folds_units_locators_and_subdivisions():
+    metrics = _rows_html("migration_metrics")
+    assert "170,000,000 users" in metrics and "rank 1" in metrics and ">Unit<" not in metrics
+    narratives = _rows_html("narratives")
+    assert '<span class="ac-sub">para 7 (Different perspectives, different narratives)</span>' in narratives
+    restrictions = _rows_html("restrictions")
+    assert "ISO numeric" not in restrictions and "TikTok banned nationwide" in restrictions
+
+
+def test_measures_page_names_the_chart_families_in_words():
+    text = (ROOT / "book" / "data" / "measures.md").read_text(encoding="utf-8").lower()
+    assert "appcontest" not in text
+    assert "seven families" in text and len(labels.FAMILIES) == 7
+    for family in labels.FAMILIES:
+        assert family.lower().replace(" & ", " and ") in text, family
+
+
+def test_citation_gives_the_date_and_version_every_page_states():
+    citation = meta.read_citation(ROOT / "CITATION.cff")
+    assert citation["date"] == "2026-11-24" and citation["version"] == "0.1.0"
+    line = meta.published_line(citation)
+    assert line == (
+        '<p class="ac-published">Published <time datetime="2026-11-24">24 November 2026</time> · version 0.1.0</p>'
+    )
+    tags = meta.metatags(citation, ["A. Author", "B. Author"], 'About "apps" & data')
+    assert '<meta name="description" content="About &quot;apps&quot; &amp; data" />' in tags
+    assert '<meta name="author" content="A. Author, B. Author" />' in tags
+    assert tags.count('name="citation_author"') == 2
+    assert '<meta name="citation_publication_date" content="2026/11/24" />' in tags
+    assert '<meta name="dcterms.date" content="2026-11-24" />' in tags
+
+
+def test_a_citation_without_a_date_stops_the_build(tmp_path):
+    (tmp_path / "CITATION.cff").write_text("title: x\nversion: 1.0\n", encoding="utf-8")
+    with pytest.raises(ExtensionError, match="CITATION.cff has no date-released"):
+        meta.read_citation(tmp_path / "CITATION.cff")
+
+
+def test_description_is_the_first_paragraph_of_prose():
+    from docutils import nodes
+
+    doc = nodes.document(None, None)
+    section = nodes.section()
+    note = nodes.admonition("", nodes.paragraph(text="Key points in a box."))
+    section += [nodes.title(text="T"), note, nodes.paragraph(text="The   opening\nparagraph.")]
+    doc += section
+    assert meta.description({}, doc, "fallback") == "The opening paragraph."
+    assert meta.description({"description": "Given."}, doc, "fallback") == "Given."
+    assert meta.description({}, None, "fallback") == "fallback"
+    long = meta.shorten("word " * 100)
+    assert len(long) <= meta.DESCRIPTION_CHARS and long.endswith("word…")
+    assert meta.authors("A; B ;") == ["A", "B"]
 
 
 def test_every_dataset_has_a_page_in_the_book():

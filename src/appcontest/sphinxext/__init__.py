@@ -11,11 +11,12 @@ One job per module:
 - :mod:`.bibcache`: keep formatted bibliography entries between builds (fast rebuilds).
 - :mod:`.datasets`: the ``dataset`` directive that documents a dataset from its schema.
 - :mod:`.reference`: source-quality and notebook-parameter tables for the reference pages.
+- :mod:`.meta`: each page's description, authors, publication date and version (CITATION.cff).
 """
 
 from __future__ import annotations
 
-from . import bibcache, bibstyle, datasets, fonts, icons, notebooks, reference, repository, vega
+from . import bibcache, bibstyle, datasets, fonts, icons, meta, notebooks, reference, repository, vega
 
 
 def setup(app):
@@ -28,4 +29,5 @@ def setup(app):
     bibstyle.setup(app)
     bibcache.setup(app)
     icons.setup(app)
+    meta.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
