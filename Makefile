@@ -11,7 +11,7 @@ AC     := $(BIN)/appcontest
 # Everything a build reads. When none of it is newer than the last build, `make book`
 # returns at once: make itself knows nothing changed.
 INPUTS := $(shell find book notebooks data src -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) \
-          _config.yml _toc.yml references.bib
+          _config.yml _toc.yml references.bib CITATION.cff
 SITE   := _build/html/.built
 # The offline-render test's Chromium, as found or set up by src/appcontest/browser.py.
 CHROMIUM_FILE := $(VENV)/chromium-path

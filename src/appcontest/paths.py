@@ -25,7 +25,7 @@ def root() -> Path:
     )
 
 
-BOOK_SOURCES = ("book", "notebooks", "data", "_config.yml", "_toc.yml", "references.bib")
+BOOK_SOURCES = ("book", "notebooks", "data", "_config.yml", "_toc.yml", "references.bib", "CITATION.cff")
 
 
 def copy_book(target: Path) -> Path:
