@@ -260,7 +260,7 @@ class RowsWriter:
             links = []
             for key in bibliography.split_keys(value):
                 s = self.sources[key]
-                who = escape(bibliography.plain(s.publisher))
+                who = escape(s.publisher)  # already plain text (bibliography.load decodes it)
                 links.append(f'<a href="{escape(s.url, quote=True)}">{who}, {escape(s.date[:4])}</a>')
             return "<br>".join(links) + self.sub(escape(row.get("locator", "")))
         if kind["type"] == "date":
