@@ -89,7 +89,13 @@ def _vocabulary(dataset: str, column: str) -> Callable[[], list[str]]:
         for f in data.resource(dataset)["schema"]["fields"]:
             if f["name"] == column and "enum" in f.get("constraints", {}):
                 return list(f["constraints"]["enum"])
-        return sorted(data.load(dataset)[column].dropna().unique())
+        # The values present, read straight from the CSV: validating the whole data package
+        # (as data.load does) would cost seconds each time a page lists the parameters,
+        # and every chapter already refuses invalid data when it runs.
+        import csv
+
+        with data.csv_path(dataset).open(encoding="utf-8", newline="") as handle:
+            return sorted({row[column] for row in csv.DictReader(handle) if row.get(column)})
 
     return choices
 
