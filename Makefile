@@ -17,7 +17,7 @@ SITE   := _build/html/.built
 CHROMIUM_FILE := $(VENV)/chromium-path
 
 .DEFAULT_GOAL := help
-.PHONY: help book test lint format unit serve run params validate reference linkcheck bench lock clean
+.PHONY: help book test lint format unit serve run params validate reference linkcheck bench audit lock clean
 
 help:
 	@echo "make book        execute what changed (papermill), then build the site into _build/html"
@@ -33,6 +33,7 @@ help:
 	@echo "make reference   rewrite tests/reference/ (glued values, chart specs) from the last build"
 	@echo "make linkcheck   check external links (needs internet; not part of make test)"
 	@echo "make bench       time builds and measure page sizes"
+	@echo "make audit       Lighthouse (mobile, desktop) and axe-core on every page, one table; PAGES='intro clock' limits"
 	@echo "make lock        re-pin requirements.lock from pyproject.toml"
 	@echo "make clean       remove _build (executed chapters, site, runs)"
 
@@ -98,6 +99,18 @@ linkcheck: $(STAMP)
 
 bench: $(STAMP)
 	$(AC) bench
+
+# Lighthouse is pinned in tools/audit/package-lock.json; npm ci installs exactly that (again
+# only when the lock changes). The audit prints scores and never fails on them; it fails only
+# when it cannot measure. About 25 s per page and form factor on 2 cores: PAGES= limits it.
+AUDIT_TOOLS := tools/audit
+AUDIT_STAMP := $(AUDIT_TOOLS)/node_modules/.package-lock.json
+$(AUDIT_STAMP): $(AUDIT_TOOLS)/package.json $(AUDIT_TOOLS)/package-lock.json
+	cd $(AUDIT_TOOLS) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+audit: $(SITE) $(CHROMIUM_FILE) $(AUDIT_STAMP)
+	$(AC) audit $(if $(PAGES),--pages "$(PAGES)")
 
 # The lock is the whole tree, installed with --no-deps. It leaves out rfc3987-syntax and
 # lark, which jsonschema's optional IRI check pulls in (nbdime -> jupyter-server ->

@@ -49,3 +49,28 @@ def served_site(site):
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def gzip_site(site):
+    """The built site served as its static host serves it (gzip, cache headers): appcontest.audit."""
+    from appcontest import audit
+
+    with audit.serve(site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """The Chromium `make test` recorded, launched by Playwright with the flags that keep it
+    off the network (appcontest.audit.CHROMIUM_ARGS). Module-scoped: Playwright's sync API
+    runs one instance at a time, and test_site.py starts its own."""
+    from appcontest import audit
+    from appcontest import browser as finder
+
+    try:
+        executable = finder.recorded()
+    except finder.Missing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    with audit.chromium(executable) as b:
+        yield b

@@ -1,4 +1,4 @@
-"""Command line: ``appcontest execute | build | conf | run | params | validate | bench``.
+"""Command line: ``appcontest execute | build | conf | run | params | validate | bench | audit``.
 
 ``appcontest run NOTEBOOK -p NAME VALUE ...`` executes a chapter with other parameter
 values into ``_build/runs/`` (never over the source), after checking every name and
@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("validate", help="validate every dataset against its schema and the bibliography")
     p_bench = sub.add_parser("bench", help="time the build and measure page sizes (prints a table)")
     p_bench.add_argument("--no-test", action="store_true", help="skip timing `make test`")
+    p_audit = sub.add_parser("audit", help="Lighthouse and axe-core on every built page (prints a table)")
+    p_audit.add_argument("--pages", help="only these pages: paths, stems or globs, space or comma separated")
     args = parser.parse_args(argv)
 
     from .build import BuildError
@@ -142,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
             from . import bench
 
             bench.main(run_tests=not args.no_test)
+        elif args.command == "audit":
+            from . import audit
+
+            return audit.main(args.pages)
     except (ParameterError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
