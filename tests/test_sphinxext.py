@@ -234,3 +234,19 @@ def test_the_icon_script_is_replaced_by_a_stub(tmp_path):
     assert icons.replace_script(tmp_path) > 99_000
     assert script.read_text(encoding="utf-8") == icons.STUB
     assert not (script.parent / "fontawesome.js.map").exists()
+
+
+def test_accessibility_repairs_apply_and_report_markup_they_no_longer_find():
+    from appcontest.sphinxext import a11y
+
+    page = (
+        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">'
+        '<button class="btn search-button-field search-button__button" title="Search" aria-label="Search">'
+        '<summary aria-label="Toggle hidden content"><p>Show code cell source</p></summary>'
+    )
+    fixed, missing = a11y.repair(page, "book/intro.html")
+    assert 'aria-label="Search"' not in fixed and 'role="complementary"' in fixed
+    assert "<summary><p>Show code cell source</p></summary>" in fixed
+    assert missing == []
+    _, missing = a11y.repair("<p>a theme that changed its markup</p>", "book/intro.html")
+    assert len(missing) == 2, "the repairs required on every page must say when they find nothing"

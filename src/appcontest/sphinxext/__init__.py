@@ -4,6 +4,7 @@ One job per module:
 
 - :mod:`.vega`: ship the vendored Vega libraries and load them only on pages with charts.
 - :mod:`.fonts`: publish the book's font (WOFF2) for the text and the charts.
+- :mod:`.a11y`: accessibility repairs to the theme's own markup, on every page.
 - :mod:`.icons`: theme icons from the icon font, without Font Awesome's 1.5 MB script.
 - :mod:`.notebooks`: render each chapter from its executed copy (never execute), hide injected cells.
 - :mod:`.repository`: repository, edit and launch buttons only when the repository exists.
@@ -16,7 +17,7 @@ One job per module:
 
 from __future__ import annotations
 
-from . import bibcache, bibstyle, datasets, fonts, icons, meta, notebooks, reference, repository, vega
+from . import a11y, bibcache, bibstyle, datasets, fonts, icons, meta, notebooks, reference, repository, vega
 
 
 def setup(app):
@@ -30,4 +31,5 @@ def setup(app):
     bibcache.setup(app)
     icons.setup(app)
     meta.setup(app)
+    a11y.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
