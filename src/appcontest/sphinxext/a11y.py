@@ -60,15 +60,15 @@ def repair(html: str, page: str) -> tuple[str, list[str]]:
     return html, missing
 
 
-def repair_site(outdir: Path) -> list[str]:
+def repair_pages(outdir: Path, pages: list[str]) -> list[str]:
+    """Repair the pages this build wrote (an incremental build leaves the others, already
+    repaired, as they are); return the repairs that found nothing."""
     problems = []
-    for path in sorted(Path(outdir).rglob("*.html")):
-        if "_static" in path.parts:
+    for page in sorted(pages):
+        path = Path(outdir) / page
+        if not path.exists():
             continue
-        page = path.relative_to(outdir).as_posix()
         text = path.read_text(encoding="utf-8")
-        if 'http-equiv="Refresh"' in text:
-            continue  # the root redirect has no theme markup
         fixed, missing = repair(text, page)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
@@ -76,11 +76,21 @@ def repair_site(outdir: Path) -> list[str]:
     return problems
 
 
+def _page_written(app, pagename, templatename, context, doctree):
+    # Every page the theme renders passes here (genindex and search too); the root
+    # redirect that Jupyter Book writes does not, and has no theme markup to repair.
+    app.env.appcontest_a11y_pages = getattr(app.env, "appcontest_a11y_pages", set())
+    app.env.appcontest_a11y_pages.add(pagename + app.builder.out_suffix)
+
+
 def _build_finished(app, exception):
     if exception is None and app.builder.format == "html":
-        for problem in repair_site(Path(app.outdir)):
+        pages = getattr(app.env, "appcontest_a11y_pages", set())
+        for problem in repair_pages(Path(app.outdir), list(pages)):
             logger.warning(f"accessibility repair: {problem}")
+        app.env.appcontest_a11y_pages = set()
 
 
 def setup(app):
+    app.connect("html-page-context", _page_written)
     app.connect("build-finished", _build_finished)
