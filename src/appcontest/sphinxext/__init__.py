@@ -2,7 +2,7 @@
 
 One job per module:
 
-- :mod:`.vega`: ship the vendored Vega libraries and load them only on pages with charts.
+- :mod:`.vega`: publish chart specs and data as files; the chart script (which loads Vega) on chart pages only.
 - :mod:`.fonts`: publish the book's font (WOFF2) for the text and the charts.
 - :mod:`.notebooks`: render each chapter from its executed copy (never execute), hide injected cells.
 - :mod:`.repository`: repository, edit and launch buttons only when the repository exists.
