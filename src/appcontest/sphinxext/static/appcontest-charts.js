@@ -340,8 +340,9 @@
         st.params = boundParams(spec).map(function (p) { return Object.assign(p, { value: null }); });
         return fontReady(spec);
       })
-      .then(function () { return embed(st); })
+      .then(function () { return redraw(st); })
       .then(function () {
+        if (!st.vega) throw new Error("the chart's column has no width");
         container.dataset.rendered = "interactive";
         watchWidth(st);
         var wanted = parseHash();
@@ -356,9 +357,17 @@
     return st.pending;
   }
 
+  // One drawing at a time per chart: a resize during a drawing waits for it, then draws
+  // for the width the column has by then (or not at all, if that is the width drawn).
+  function redraw(st) {
+    var previous = (st.queue || Promise.resolve()).catch(function () {});
+    st.queue = previous.then(function () { return embed(st); });
+    return st.queue;
+  }
+
   function embed(st) {
     var width = Math.floor(st.view.clientWidth);
-    if (!width) return Promise.resolve();
+    if (!width || (st.vega && width === st.width)) return Promise.resolve();
     var values = {};
     st.params.forEach(function (p) { values[p.name] = p.value; });
     var target = el("div", { class: "ac-chart-interactive" });
@@ -379,6 +388,7 @@
       st.target = target;
       st.vega = result.view;
       st.width = width;
+      st.container.dataset.width = String(width); // the column width it was drawn for
       st.tip = el("div", { class: "ac-chart-tooltip", "aria-hidden": "true", hidden: "" });
       st.focus = el("div", { class: "ac-chart-focus", "aria-hidden": "true", hidden: "" });
       target.appendChild(st.tip);
@@ -426,9 +436,11 @@
       clearTimeout(timer);
       timer = setTimeout(function () {
         var keep = st.current >= 0 ? JSON.stringify(st.items[st.current].item.tooltip) : null;
-        embed(st).then(function () {
-          if (keep) pickWhere(st, function (it) { return JSON.stringify(it.item.tooltip) === keep; });
-        });
+        redraw(st)
+          .then(function () {
+            if (keep) pickWhere(st, function (it) { return JSON.stringify(it.item.tooltip) === keep; });
+          })
+          .catch(function (error) { console.error("chart " + st.container.id + " was not redrawn:", error); });
       }, 200);
     }).observe(st.view);
   }
