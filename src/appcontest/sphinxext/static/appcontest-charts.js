@@ -305,10 +305,11 @@
     }
 
     // The details of the selected mark, and the message for filters that leave nothing.
+    // Both outside the view, whose role="img" would hide them from assistive technology.
     st.empty = el("p", { class: "ac-chart-empty", role: "status", hidden: "" }, container.dataset.empty || "Nothing matches these filters");
-    view.appendChild(st.empty);
     st.details = el("div", { class: "ac-chart-details", "aria-live": "polite", hidden: "" });
-    (st.chartPanel || view.parentNode).insertBefore(st.details, view.nextSibling);
+    view.parentNode.insertBefore(st.details, view.nextSibling);
+    view.parentNode.insertBefore(st.empty, view.nextSibling);
 
     // The CSV of what the reader sees, written when the link is followed.
     st.download = container.querySelector("a.ac-chart-download");
@@ -470,6 +471,12 @@
 
   function update(st) {
     if (!st.vega) return;
+    // The view is the labelled image (title, description); Vega's SVG inside it is not
+    // announced again, mark by mark, and its unnamed marks are no unnamed images.
+    st.target.querySelectorAll("svg").forEach(function (svg) {
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("focusable", "false");
+    });
     st.items = drawnItems(st);
     clearPick(st);
     var rows = {};
