@@ -348,16 +348,24 @@ def smile_curve(*, name: str = "smile-curve", title: str | None = None) -> Figur
         .mark_point(filled=True, size=70, color=theme.PALETTE[0])
         .encode(x="position:Q", y="value:Q", tooltip=tooltip)
     )
-    text = (
+    # Labels clear of the line: inside the U on its steep sides, outside it next to the
+    # bottom, where the inside is too narrow, and under the lowest point.
+    middle = (len(concepts.SMILE_STAGES) - 1) / 2
+    sides = [
+        (f"datum.position < {middle - 1}", {"align": "left", "dx": 8, "dy": 4}),
+        (f"datum.position == {middle - 1}", {"align": "right", "dx": -8, "dy": 4}),
+        (f"datum.position == {middle + 1}", {"align": "left", "dx": 8, "dy": 4}),
+        (f"datum.position > {middle + 1}", {"align": "right", "dx": -8, "dy": 4}),
+        (f"datum.position == {middle}", {"align": "center", "dy": 10}),
+    ]
+    texts = [
         alt.Chart(stages)
-        .mark_text(dy=12, baseline="top", fontSize=11, lineBreak="\n", color="#333333")
-        .encode(
-            x="position:Q",
-            y=alt.Y("value:Q"),
-            text=alt.Text("wrapped:N"),
-        )
+        .mark_text(baseline="top", fontSize=11, lineBreak="\n", color="#333333", **place)
+        .encode(x="position:Q", y=alt.Y("value:Q"), text=alt.Text("wrapped:N"))
+        .transform_filter(keep)
         .transform_calculate(wrapped="replace(datum.stage, ' and ', '\\n& ')")
-    )
+        for keep, place in sides
+    ]
     note = (
         alt.Chart(
             pd.DataFrame(
@@ -371,7 +379,7 @@ def smile_curve(*, name: str = "smile-curve", title: str | None = None) -> Figur
         .mark_text(fontStyle="italic", fontSize=11, color=theme.GREY)
         .encode(x="x:Q", y="y:Q", text="t:N")
     )
-    chart = alt.layer(line, dots, text, note).properties(width="container", height=theme.HEIGHT)
+    chart = alt.layer(line, dots, *texts, note).properties(width="container", height=theme.HEIGHT)
     description = (
         "Conceptual U-shaped curve over seven stages of the electronics value chain, from research and "
         "development through manufacturing and assembly to services: both ends sit high and assembly sits "
@@ -502,7 +510,7 @@ def deadline_spans(deadlines: pd.DataFrame, *, name: str = "deadline-spans", tit
         shape=alt.Shape("resolution_label:N", title="Outcome", scale=alt.Scale(domain=present)),
         tooltip=tooltip,
     )
-    chart = alt.layer(bars, ends).properties(width="container", height=26 * len(frame) + 20)
+    chart = alt.layer(bars, ends).properties(width="container", height=32 * len(frame) + 20)
     counts = frame["resolution_label"].value_counts()
     description = (
         f"Range chart of {len(frame)} deadlines, one row each, from the day set to the day due, with a marker "
