@@ -301,7 +301,7 @@ def _csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     return notes, rows
 
 
-def test_a_filtered_view_reopens_from_its_url_and_downloads_its_rows(served_site, browser, tmp_path):
+def test_a_filtered_view_reopens_from_its_url_and_downloads_its_rows(site, served_site, browser, tmp_path):
     context = browser.new_context(**PHONE, accept_downloads=True)
     page = context.new_page()
     page.goto(f"{served_site}/notebooks/containment.html", wait_until="load")
@@ -326,7 +326,12 @@ def test_a_filtered_view_reopens_from_its_url_and_downloads_its_rows(served_site
     download.value.save_as(saved)
     notes, rows = _csv_rows(saved)
     assert rows[0][:4] == ["Date", "Jurisdiction", "Actor", "Instrument"]
-    assert rows[1:] == shown, "the CSV holds exactly the rows the filtered chart shows"
+    assert [row[:7] for row in rows[1:]] == [row[:7] for row in shown], "the CSV holds the rows the chart shows"
+    # ...and as the published file of all rows has them, sources with their whole addresses.
+    published = site / "_static/charts/notebooks/containment/measures-timeline.csv"
+    _, everything = _csv_rows(published)
+    expected = [r for r in everything[1:] if r[3] == "Executive order" and r[1] == "United States"]
+    assert rows[1:] == expected and all("https://" in r[7] for r in expected)
     assert any("Instrument = Executive order; Jurisdiction = United States" in n for n in notes), notes
     assert any(n.startswith("# Licence: CC BY 4.0") for n in notes) and any(n.startswith("# Cite as:") for n in notes)
 

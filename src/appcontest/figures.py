@@ -204,14 +204,21 @@ def text_sizes(svg: str, column: float = PHONE_COLUMN) -> list[tuple[str, float]
     return sizes
 
 
+def link_text(url: str) -> str:
+    """What a link in a table shows: the site's name (``nasdaq.com``), not a 100-character address.
+    The CSV (and the script's CSV of a filtered view) keeps the whole address."""
+    host = re.sub(r"^https?://", "", url).split("/")[0].split("?")[0]
+    return host.removeprefix("www.")
+
+
 def _cell(value) -> str:
-    """A table cell's HTML: the text, escaped, with web addresses as links."""
+    """A table cell's HTML: the text, escaped, with web addresses as links named by their site."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     out, last = [], 0
     for match in URL.finditer(text):
         out.append(html.escape(text[last : match.start()]))
-        url = html.escape(match.group(0), quote=True)
-        out.append(f'<a href="{url}">{url}</a>')
+        url = match.group(0)
+        out.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(link_text(url))}</a>')
         last = match.end()
     out.append(html.escape(text[last:]))
     return "".join(out)

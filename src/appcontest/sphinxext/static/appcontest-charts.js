@@ -69,19 +69,34 @@
     return node;
   }
 
+  // A link shows its site's name, not its whole address (appcontest.figures.link_text).
+  function linkText(url) {
+    return url.replace(/^https?:\/\//, "").split("/")[0].split("?")[0].replace(/^www\./, "");
+  }
+
   // Text with its web addresses as links, built from text nodes (never parsed as HTML).
   function linked(text) {
+    text = String(text);
     var fragment = document.createDocumentFragment();
     var last = 0;
-    String(text).replace(URL_PATTERN, function (url, offset) {
+    text.replace(URL_PATTERN, function (url, offset) {
       fragment.appendChild(document.createTextNode(text.slice(last, offset)));
-      var link = el("a", { href: url }, url);
+      var link = el("a", { href: url }, linkText(url));
       fragment.appendChild(link);
       last = offset + url.length;
       return url;
     });
-    fragment.appendChild(document.createTextNode(String(text).slice(last)));
+    fragment.appendChild(document.createTextNode(text.slice(last)));
     return fragment;
+  }
+
+  // A cell's text as the CSV holds it: each link's whole address where its site's name shows.
+  function cellText(td) {
+    var copy = td.cloneNode(true);
+    copy.querySelectorAll("a[href]").forEach(function (a) {
+      a.replaceWith(document.createTextNode(a.getAttribute("href")));
+    });
+    return copy.textContent;
   }
 
   function slug(text) {
@@ -646,7 +661,7 @@
       var head = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return csvField(th.textContent); });
       lines.push(head.join(","));
       rows.forEach(function (tr) {
-        lines.push(Array.prototype.map.call(tr.cells, function (td) { return csvField(td.textContent); }).join(","));
+        lines.push(Array.prototype.map.call(tr.cells, function (td) { return csvField(cellText(td)); }).join(","));
       });
     }
     return "\ufeff" + lines.join("\n") + "\n";
