@@ -3,8 +3,9 @@
 Colours are the Okabe-Ito palette, which stays distinguishable under the common forms
 of colour-vision deficiency. Type is Noto Sans, shipped with the package
 (:mod:`appcontest.fonts`) and registered with vl-convert, so a static image is the same on
-every machine; the site serves the same font, so the interactive chart matches it. Sizes
-are readable on a phone once a chart is scaled to fit.
+every machine; the site serves the same font, so the interactive chart matches it. No
+text is smaller than 11 px: static images are drawn at phone width and shown at their own
+size there (see :mod:`appcontest.figures`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ LIGHT_GREY = "#d9d9d9"
 # The shipped family first. The others only matter where the book's CSS is absent (a chart
 # shown in Jupyter): vl-convert always finds the shipped family, the site always serves it.
 FONT = f"{fonts.FAMILY}, Noto Sans, sans-serif"
-WIDTH = 640  # for static renderings; interactive charts fill their container
+WIDTH = 640  # for the PNG (PDF builders); the inline SVG is drawn at figures.STATIC_WIDTH
 HEIGHT = 320
 NAME = "appcontest"
 
@@ -40,6 +41,11 @@ def theme() -> dict:
         "config": {
             "background": "white",
             "font": FONT,
+            # No ARIA roles on marks and axes: each chart's container is the labelled image
+            # (title, description) and its table holds what the marks hold, so per-mark
+            # labels would only repeat it, unnamed marks (the maps' land) would be images
+            # without a name, and the SVG would be larger.
+            "aria": False,
             "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": HEIGHT},
             "range": {"category": PALETTE},
             "title": {

@@ -2,7 +2,7 @@
 
 One job per module:
 
-- :mod:`.vega`: ship the vendored Vega libraries and load them only on pages with charts.
+- :mod:`.vega`: publish chart specs and data as files; the chart script (which loads Vega) on chart pages only.
 - :mod:`.fonts`: publish the book's font (WOFF2) for the text and the charts.
 - :mod:`.a11y`: accessibility repairs to the theme's own markup, on every page.
 - :mod:`.icons`: theme icons from the icon font, without Font Awesome's 1.5 MB script.
