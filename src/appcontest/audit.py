@@ -255,8 +255,14 @@ AXE_RUN = """async ([tags, experimental]) => {
 def open_page(page, base: str, rel: str) -> None:
     """Load ``rel`` and wait until its charts have rendered (pages with ``.ac-chart``)."""
     page.goto(f"{base}/{rel}", wait_until="load")
-    if page.locator(".ac-chart").count():
+    charts = page.locator(".ac-chart")
+    # Charts draw when they scroll near the viewport (the Vega runtime loads lazily), so
+    # bring each into view, as a reader scrolling the page does, then check the page.
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+    if charts.count():
         page.wait_for_function("document.documentElement.dataset.chartsReady === 'true'", timeout=CHARTS_TIMEOUT_MS)
+        page.evaluate("window.scrollTo(0, 0)")
 
 
 @functools.lru_cache(maxsize=1)
