@@ -313,7 +313,9 @@ def test_a_filtered_view_reopens_from_its_url_and_downloads_its_rows(site, serve
     assert (
         page.evaluate("location.hash") == "#measures-timeline?instrument=Executive%20order&jurisdiction=United%20States"
     )
+    chart.get_by_role("tab", name="Table").click()
     table = chart.locator("table")
+    table.locator("tbody tr").first.wait_for(state="attached")  # long tables are filled when opened
     shown = [tr.locator("td").all_inner_texts() for tr in table.locator(SHOWN_ROWS).all()]
     assert 0 < len(shown) < 120
     assert {row[3] for row in shown} == {"Executive order"} and {row[1] for row in shown} == {"United States"}
@@ -339,6 +341,7 @@ def test_a_filtered_view_reopens_from_its_url_and_downloads_its_rows(site, serve
     again.goto(page.url, wait_until="load")
     chart = again.locator(TIMELINE)
     again.wait_for_function(RENDERED, arg=chart.element_handle(), timeout=30_000)
+    chart.get_by_role("tab", name="Table").click()
     again.wait_for_function(f"document.querySelectorAll('{TIMELINE} {SHOWN_ROWS}').length === {len(shown)}")
     assert chart.locator("select[name=pick_instrument]").input_value() == "Executive order"
     assert chart.locator("select[name=pick_jurisdiction]").input_value() == "United States"
@@ -431,4 +434,23 @@ def test_without_javascript_the_static_charts_are_readable_on_a_phone(served_sit
     assert smallest >= 11, f"static chart text is {smallest:.1f} px on a 390-px phone"
     tables = page.locator("details.ac-chart-table summary")
     assert tables.count() == page.locator(".ac-chart").count(), "every chart offers its table without a script"
+    context.close()
+
+
+def test_a_long_tables_csv_downloads_before_the_table_is_opened(site, served_site, browser, tmp_path):
+    """The timeline's rows come from its CSV file, fetched only when needed: a download is such a need."""
+    context = browser.new_context(**PHONE, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{served_site}/notebooks/clock.html", wait_until="load")
+    chart = page.locator('.ac-chart[data-name="tiktok-timeline"]')
+    show(page, chart)
+    assert chart.locator("table").get_attribute("data-rows") == "csv", "rows are not fetched with the chart"
+    with page.expect_download() as download:
+        chart.locator("a.ac-chart-download").click()
+    saved = tmp_path / "all.csv"
+    download.value.save_as(saved)
+    _, rows = _csv_rows(saved)
+    _, published = _csv_rows(site / "_static/charts/notebooks/clock/tiktok-timeline.csv")
+    assert download.value.suggested_filename == "tiktok-timeline.csv"
+    assert rows == published and len(rows) > 10
     context.close()

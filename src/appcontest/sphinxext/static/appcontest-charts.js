@@ -12,7 +12,8 @@
 // - shows a mark's details in a panel under the chart on tap, click or the arrow keys
 //   (the hover tooltip, for a mouse, wraps inside the chart);
 // - keeps the table, the empty-filter message and the CSV download to the rows the
-//   reader's filters leave, and the filters in the page's URL (#name?key=value), from
+//   reader's filters leave (a long table is filled from its CSV file when it is first
+//   opened or downloaded), and the filters in the page's URL (#name?key=value), from
 //   which a shared link reopens the same view.
 (function () {
   "use strict";
@@ -328,7 +329,7 @@
 
     // The CSV of what the reader sees, written when the link is followed.
     st.download = container.querySelector("a.ac-chart-download");
-    if (st.download) st.download.addEventListener("click", function () { downloadCsv(st); });
+    if (st.download) st.download.addEventListener("click", function (event) { downloadCsv(st, event); });
     return st;
   }
 
@@ -342,7 +343,6 @@
       return Promise.resolve();
     }
     container.dataset.rendered = "loading";
-    ensureRows(st);
     st.pending = loadRuntime()
       .then(function () {
         if (st.spec) return st.spec;
@@ -673,8 +673,16 @@
     }).join("") + ".csv";
   }
 
-  function downloadCsv(st) {
+  function downloadCsv(st, event) {
     var link = st.download;
+    if (st.table && st.table.dataset.rows === "csv") {
+      // A long table is filled from the CSV file only when it is first needed: here.
+      event.preventDefault();
+      ensureRows(st).then(function () {
+        if (st.table.dataset.rows === "loaded") link.click();
+      });
+      return;
+    }
     try {
       var blob = new Blob([csvText(st)], { type: "text/csv;charset=utf-8" });
       var url = URL.createObjectURL(blob);
