@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from appcontest.browser import OFFLINE_ARGS
+
 pytestmark = pytest.mark.build
 
 LINKCHECKER_CONFIG = Path(__file__).parent / "linkcheckerrc"
@@ -153,16 +155,7 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-            ],
+            args=OFFLINE_ARGS,
         )
         yield b
         b.close()

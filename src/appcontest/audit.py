@@ -46,6 +46,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import paths
+from .browser import OFFLINE_ARGS
 
 WIDTHS = (390, 1280)
 VIEWPORTS = {390: {"width": 390, "height": 844}, 1280: {"width": 1280, "height": 800}}
@@ -54,18 +55,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 # Rules axe ships switched off as "experimental" that Lighthouse runs too: turned on, so the
 # test sees what Lighthouse's accessibility score counts.
 AXE_EXPERIMENTAL_RULES = ["label-content-name-mismatch"]
-# Chromium flags for every run here: headless, and no request may leave loopback (DNS for
-# any other host fails at once); Chromium's own background traffic is switched off.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
+CHROMIUM_ARGS = OFFLINE_ARGS  # one list of flags for the audit and the site tests
 CHARTS_TIMEOUT_MS = 30_000
 LIGHTHOUSE_TIMEOUT = 300  # seconds for one run; a normal one takes 10-25 s here
 CATEGORIES = ("performance", "accessibility", "best-practices")

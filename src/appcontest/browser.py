@@ -40,6 +40,18 @@ OS_RELEASE = Path("/etc/os-release")
 ON_PATH = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
 # Flags Playwright's check launch adds; tests/test_site.py adds its network rules on top.
 CHECK_ARGS = ["--no-sandbox", "--disable-gpu"]
+# Flags for every test and audit run: headless, and no request may leave loopback (DNS for
+# any other host fails at once); Chromium's own background traffic is switched off.
+OFFLINE_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
 DOWNLOAD_TIMEOUT = 300  # seconds for the whole download (~170 MB); an unreachable host fails in ~1 s
 APT_TIMEOUT = 900
 # Without recommends: chromium's pull in systemd, udev, avahi, upower and CUPS tools, which a
