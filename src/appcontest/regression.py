@@ -70,7 +70,9 @@ def _in_stable_order(rows):
         return rows
     if all("id" in r for r in rows):
         return sorted(rows, key=lambda r: str(r["id"]))
-    return sorted(rows, key=lambda r: json.dumps(r, sort_keys=True))
+    # Chart rows carry their position (ac_row), which moves when an edit re-sorts them;
+    # order by everything else, so the diff shows the edit and the positions it moved.
+    return sorted(rows, key=lambda r: json.dumps({k: v for k, v in r.items() if k != "ac_row"}, sort_keys=True))
 
 
 def _shrink(node):
