@@ -70,9 +70,14 @@ def _in_stable_order(rows):
         return rows
     if all("id" in r for r in rows):
         return sorted(rows, key=lambda r: str(r["id"]))
-    # Chart rows carry their position (ac_row), which moves when an edit re-sorts them;
-    # order by everything else, so the diff shows the edit and the positions it moved.
-    return sorted(rows, key=lambda r: json.dumps({k: v for k, v in r.items() if k != "ac_row"}, sort_keys=True))
+
+    # Chart rows carry their position (ac_row), which moves when a date edit re-sorts them;
+    # order by what identifies a row rather than by position or date, so a changed date
+    # shows as that date (and the positions it moved), not as rows trading places.
+    def identity(row):
+        return json.dumps({k: v for k, v in row.items() if k != "ac_row" and "date" not in k}, sort_keys=True)
+
+    return sorted(rows, key=identity)
 
 
 def _shrink(node):
