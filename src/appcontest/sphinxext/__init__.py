@@ -13,11 +13,12 @@ One job per module:
 - :mod:`.datasets`: the ``dataset`` directive that documents a dataset from its schema.
 - :mod:`.reference`: source-quality and notebook-parameter tables for the reference pages.
 - :mod:`.meta`: each page's description, authors, publication date and version (CITATION.cff).
+- :mod:`.speed`: one pruned stylesheet, deferred scripts, a preloaded font: a faster first paint.
 """
 
 from __future__ import annotations
 
-from . import a11y, bibcache, bibstyle, datasets, fonts, icons, meta, notebooks, reference, repository, vega
+from . import a11y, bibcache, bibstyle, datasets, fonts, icons, meta, notebooks, reference, repository, speed, vega
 
 
 def setup(app):
@@ -32,4 +33,5 @@ def setup(app):
     icons.setup(app)
     meta.setup(app)
     a11y.setup(app)
+    speed.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
