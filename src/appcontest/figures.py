@@ -190,6 +190,14 @@ def compact_svg(svg: str) -> str:
     return re.sub(r"^<svg\b", '<svg aria-hidden="true" focusable="false"', svg, count=1)
 
 
+def _intrinsic_size(svg: str) -> str:
+    """The static image's height as the size its box keeps while the browser skips laying
+    it out off screen (``content-visibility: auto`` in appcontest.css), so that the page
+    does not jump when it is drawn."""
+    match = re.search(r'<svg\b[^>]*\bheight="([\d.]+)', svg)
+    return f' style="contain-intrinsic-block-size: auto {round(float(match.group(1)))}px"' if match else ""
+
+
 def text_sizes(svg: str, column: float = PHONE_COLUMN) -> list[tuple[str, float]]:
     """Each text of an SVG with the pixel size it is shown at in a ``column`` px wide column,
     where the image is scaled down to fit if it is wider (never up)."""
@@ -354,11 +362,12 @@ class Figure:
         payload = _script_safe(json.dumps(self.payload(), separators=(",", ":"), sort_keys=True, ensure_ascii=False))
         subtitle = f'<p class="ac-chart-subtitle">{html.escape(self.subtitle)}</p>' if self.subtitle else ""
         empty = html.escape(self.empty, quote=True)
+        svg = self.svg()
         return (
             f'<div class="ac-chart" id="{base}" data-name="{self.name}" data-empty="{empty}">'
             f'<p class="ac-chart-title" id="{base}-title">{html.escape(self.title)}</p>{subtitle}'
             f'<div class="ac-chart-view" role="img" aria-labelledby="{base}-title" aria-describedby="{base}-desc">'
-            f'<div class="ac-chart-static">{self.svg()}</div></div>'
+            f'<div class="ac-chart-static"{_intrinsic_size(svg)}>{svg}</div></div>'
             f'<p class="ac-chart-desc" id="{base}-desc">{html.escape(self.description)}</p>'
             f"{self.table_html()}"
             f'<script type="application/json" class="{PAYLOAD_CLASS}">{payload}</script>'
