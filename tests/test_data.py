@@ -59,6 +59,11 @@ BAD_CELLS = [
     ("narratives", "frame", "vibes", "constraint-error"),
     ("restrictions", "iso_n3", "12", "constraint-error"),
     ("restrictions", "source_keys", "nosuchsource2020", "source-key-exists"),
+    ("events", "event_kind", "rumour", "constraint-error"),
+    ("events", "date_precision", "week", "constraint-error"),
+    ("events", "related_measure_id", "M999", "foreign-key"),
+    ("polls", "support_pct", "120", "constraint-error"),
+    ("polls", "sample_size", "many", "type-error"),
 ]
 
 
@@ -156,3 +161,54 @@ def test_copy_book_copies_what_a_build_reads(tmp_path):
     for name in paths.BOOK_SOURCES:
         assert (copy / name).exists(), name
     assert not (copy / "src").exists() and not (copy / "_build").exists()
+
+
+TIME = r"\d{2}:\d{2} [A-Z]{2,4}"
+
+
+def event_timing_problems(events: pd.DataFrame) -> list[str]:
+    """Rows whose date, date_end, time and date_precision do not agree."""
+    problems = []
+    for _, row in events.iterrows():
+        ranged, timed = row["date_precision"] == "range", row["date_precision"] in ("minute", "hour")
+        has_end, has_time = pd.notna(row["date_end"]), isinstance(row["time"], str) and row["time"] != ""
+        if ranged != has_end:
+            problems.append(f"{row['id']}: date_end must be given exactly when date_precision is range")
+        if has_end and row["date_end"] <= row["date"]:
+            problems.append(f"{row['id']}: date_end must be after date")
+        if timed != has_time:
+            problems.append(f"{row['id']}: time must be given exactly when date_precision is minute or hour")
+        if has_time and not pd.Series([row["time"]]).str.fullmatch(TIME).all():
+            problems.append(f"{row['id']}: time {row['time']!r} is not HH:MM and a zone")
+    return problems
+
+
+def test_event_dates_times_and_precision_agree():
+    assert event_timing_problems(data.load("events")) == []
+
+
+def test_a_range_without_an_end_or_a_bad_time_is_caught():
+    events = data.load("events").copy()
+    ranged = events.index[events["date_precision"] == "range"][0]
+    timed = events.index[events["date_precision"] == "minute"][0]
+    events.loc[ranged, "date_end"] = pd.NaT
+    events.loc[timed, "time"] = "10.30pm"
+    problems = event_timing_problems(events)
+    assert any(events.loc[ranged, "id"] in p and "date_end" in p for p in problems), problems
+    assert any(events.loc[timed, "id"] in p and "HH:MM" in p for p in problems), problems
+
+
+def test_each_survey_is_one_pollster_and_one_fieldwork():
+    polls = data.load("polls")
+    for survey, rows in polls.groupby("survey"):
+        for column in ("pollster", "population", "fieldwork_start", "fieldwork_end", "published"):
+            assert rows[column].nunique(dropna=False) == 1, (survey, column)
+        assert (rows["subgroup"] == "all").sum() == 1, survey
+        assert rows.loc[rows["subgroup"] != "all", "sample_size"].isna().all(), survey
+
+
+def test_poll_shares_do_not_exceed_the_whole():
+    polls = data.load("polls")
+    total = polls[["support_pct", "oppose_pct", "unsure_pct"]].sum(axis=1, min_count=1)
+    assert (total <= 102).all(), polls.loc[total > 102, "id"].tolist()
+    assert polls[["support_pct", "oppose_pct"]].notna().any(axis=1).all()
