@@ -174,7 +174,8 @@ class Params:
     def replace(self, **changes) -> Params:
         unknown = set(changes) - set(RANGES)
         if unknown:
-            raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}; the parameters are {', '.join(RANGES)}")
+            names = ", ".join(sorted(unknown))
+            raise ValueError(f"unknown parameter(s) {names}; the parameters are {', '.join(RANGES)}")
         return dataclasses.replace(self, **changes)
 
     def as_dict(self) -> dict[str, float]:
@@ -246,23 +247,27 @@ def _integrate(p: dict[str, np.ndarray], ev: dict[str, np.ndarray], days: float,
     Inactive = np.empty((m, len(times)))
     a, i = p["a0"].astype(float).copy(), np.zeros(m)
     A[:, 0], Inactive[:, 0] = a, i
-    pool, wom, decay0 = p["pool"], p["wom"], p["decay"]
+    pool, decay0 = p["pool"], p["decay"]
+    rate = p["wom"] / pool
     baseline = decay0 * p["a0"]
-    for k in range(len(times) - 1):
-        h = times[k + 1] - times[k]
-        mid = times[k] + h / 2
-        on = mid >= ev["shock"]
-        dark = (mid >= ev["outage_start"]) & (mid < ev["outage_end"])
-        back = mid >= ev["outage_end"]
-        multiplier = np.where(dark, p["outage_boost"], np.where(on, np.where(back, p["push_after"], 1.0), 0.0))
-        push = p["push"] * multiplier
-        decay = decay0 * np.where(mid >= ev["translation"], 1 - p["translation_effect"], 1.0)
+    # The switches for every step at once (rows: steps), evaluated at each step's midpoint.
+    widths = np.diff(times)
+    mid = (times[:-1] + widths / 2)[:, None]
+    on = mid >= ev["shock"]
+    dark = (mid >= ev["outage_start"]) & (mid < ev["outage_end"])
+    back = mid >= ev["outage_end"]
+    multiplier = np.where(dark, p["outage_boost"], np.where(on, np.where(back, p["push_after"], 1.0), 0.0))
+    pushes = p["push"] * multiplier
+    decays = decay0 * np.where(mid >= ev["translation"], 1 - p["translation_effect"], 1.0)
+
+    for k, h in enumerate(widths):
+        push, decay = pushes[k], decays[k]
 
         def rhs(a, i, push=push, decay=decay):
             s = np.maximum(pool - a - i, 0.0)
-            reactivate = wom * a * i / pool
-            da = baseline + push * s + wom * a * s / pool + reactivate - decay * a
-            return da, decay * a - reactivate
+            pull = rate * a
+            lapse = decay * a
+            return baseline + push * s + pull * (s + i) - lapse, lapse - pull * i
 
         k1a, k1i = rhs(a, i)
         k2a, k2i = rhs(a + h / 2 * k1a, i + h / 2 * k1i)
@@ -330,10 +335,10 @@ def simulate(
         means = _daily_means(times, A, np.arange(ndays))[0]
         frame = pd.DataFrame({"date": start + pd.to_timedelta(np.arange(ndays), unit="D"), "active_users_m": means})
     else:
-        stamps = start + pd.to_timedelta(times, unit="D")
+        stamps = (start + pd.to_timedelta(times, unit="D")).round("s")
         frame = pd.DataFrame(
             {
-                "time": stamps.round("s"),
+                "time": stamps,
                 "active_users_m": A[0],
                 "inactive_users_m": Inactive[0],
                 "tiktok_pool_m": np.maximum(params.pool - A[0] - Inactive[0], 0.0),
@@ -433,7 +438,11 @@ def _check_points(points: pd.DataFrame) -> pd.DataFrame:
 
 
 def split_at(points: pd.DataFrame, cutoff) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Points whose day starts on or before ``cutoff``, and the rest (held out)."""
+    """Points whose day starts on or before ``cutoff``, and the rest (held out).
+
+    A daily point for the day that contains the cutoff is used, though its day runs past
+    the cutoff (a point for 18 January includes the first 90 minutes of TikTok's outage).
+    """
     points = _check_points(points)
     before = points["date"] <= pd.Timestamp(cutoff)
     return points[before].reset_index(drop=True), points[~before].reset_index(drop=True)
@@ -868,7 +877,10 @@ def identifiable(
         )
         d = prof["delta_chi2"].to_numpy()
         low_end, high_end = d[0] >= threshold, d[-1] >= threshold
-        status = "identified" if low_end and high_end else "bounded on one side" if low_end or high_end else "not identified"
+        if low_end and high_end:
+            status = "identified"
+        else:
+            status = "bounded on one side" if low_end or high_end else "not identified"
         inside = prof["value"][d < threshold]
         rows.append(
             {
