@@ -49,6 +49,12 @@ Least squares on log10 values (a tenfold surge and a 50 % fall weigh alike), sol
 small Levenberg-Marquardt method (Marquardt 1963) with a forward-difference Jacobian,
 bounds by a logistic reparametrisation, batched so that many fits (bootstrap replicates,
 profile points, several starts) run together. Only numpy and pandas are used.
+:func:`identifiable` applies the profile-likelihood reading of Raue et al. (2009).
+
+References (keys in ``references.bib``): ``ribeiro2014membership``, ``cannarella2014irsir``,
+``cooney2016irsir``, ``bansal2005migrating``, ``chang2014pushpullmooring``,
+``he2023flocking``, ``quelle2025academics``, ``marquardt1963algorithm``,
+``raue2009identifiability``.
 """
 
 from __future__ import annotations
