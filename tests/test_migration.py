@@ -243,3 +243,18 @@ def test_the_grid_is_tidy_and_small_enough_to_ship():
     assert set(table["kind"]) == {"model"} and table["active_users_m"].gt(0).all()
     with pytest.raises(ValueError, match="over max_rows=5000"):
         mg.grid(TRUTH, {"outage_days": range(1, 60), "decay": [0.1, 0.2]}, step=STEP)
+
+
+def test_going_home_after_the_restoration_lowers_users_only_after_it():
+    events = mg.Events()
+    stay = mg.simulate(TRUTH, end="2025-01-31", step=STEP).set_index("time")["active_users_m"]
+    home = mg.simulate(TRUTH.replace(return_rate=1.0), end="2025-01-31", step=STEP).set_index("time")["active_users_m"]
+    before, after = stay.index <= events.outage_end, stay.index >= events.outage_end + pd.Timedelta(days=1)
+    assert np.array_equal(stay[before].to_numpy(), home[before].to_numpy())
+    assert (home[after] < 0.8 * stay[after]).all()
+    assert home.iloc[-1] >= TRUTH.a0  # only users above the pre-crisis level go back
+
+
+def test_at_most_five_parameters_are_fitted_at_once():
+    with pytest.raises(ValueError, match="fit at most 5"):
+        mg.fit(synthetic(), CUTOFF, free=mg.FREEABLE, step=STEP)

@@ -11,8 +11,8 @@ Time ``t`` is in days since ``start`` (US Eastern clock, naive timestamps); user
 in millions. Three stocks: ``A`` RedNote's active US users, ``I`` RedNote accounts gone
 inactive, and ``S = N - A - I`` the part of TikTok's US user pool that has not joined::
 
-    dA/dt = b + pi(t) S + beta A (S + I) / N - delta(t) A
-    dI/dt =               delta(t) A - beta A I / N
+    dA/dt = b + pi(t) S + beta A (S + I) / N - delta(t) A - r(t) max(A - a0, 0)
+    dI/dt =               delta(t) A - beta A I / N + r(t) max(A - a0, 0)
 
 - ``b = delta0 a0``: a small baseline inflow that would hold ``A`` at its starting level
   ``a0`` without word of mouth (RedNote's existing US users).
@@ -29,6 +29,11 @@ inactive, and ``S = N - A - I`` the part of TikTok's US user pool that has not j
 - ``delta(t) A``: active users lapse (Ribeiro's decay to inactivity), at ``decay`` per day,
   lowered by the fraction ``translation_effect`` once in-app translation is available
   (a stated assumption that translation made newcomers stay).
+- ``r(t) max(A - a0, 0)`` (folded into the lapse flow to ``I``): once TikTok is back,
+  users above the pre-crisis level ``a0`` (a crude stand-in for the newcomers) go home at
+  ``return_rate`` per day; off by default. Without it the model cannot fall
+  after TikTok's return whenever the fit has word of mouth outpacing decay
+  (``wom > decay``, Ribeiro's self-sustaining case), which the pre-surge growth implies.
 
 The ``I`` and ``S`` stocks are not measured; only ``A`` is compared with data. A measured
 daily-active-user figure for a calendar day is compared with the mean of ``A`` over that
@@ -38,7 +43,7 @@ which is why word of mouth is in the model at all; they supply no parameter valu
 
 Free and fixed parameters
 -------------------------
-At most five parameters can be fitted (:data:`FREEABLE`); by default three are
+Six parameters may be fitted (:data:`FREEABLE`), at most five at once; by default three are
 (:data:`DEFAULT_FREE`: ``a0``, ``wom``, ``push``), because the points before the outage
 cannot inform the others (:func:`identifiable` says which). The rest are fixed at stated
 defaults (:class:`Params`); :func:`bootstrap` can draw them from ranges instead.
@@ -138,8 +143,10 @@ RANGES: dict[str, tuple[float, float, str, str, str]] = {
     "pool": (10.0, 400.0, "log", "million users", "TikTok's US user pool (N)"),
     "translation_effect": (0.0, 0.9, "linear", "share", "fall in the lapse rate once translation is available"),
     "push_after": (0.0, 1.0, "linear", "share", "share of the push left once TikTok is restored"),
+    "return_rate": (0.0, 3.0, "linear", "per day", "extra lapse rate once TikTok is restored (users going back)"),
 }
-FREEABLE = ("a0", "wom", "push", "decay", "outage_boost")
+FREEABLE = ("a0", "wom", "push", "decay", "outage_boost", "return_rate")
+MAX_FREE = 5
 DEFAULT_FREE = ("a0", "wom", "push")
 
 
@@ -160,6 +167,9 @@ class Params:
     - ``translation_effect`` (share, 0-0.9): fall in the lapse rate after translation;
       default 0.25, an assumption.
     - ``push_after`` (share, 0-1): push left once TikTok is back; default 0 (the push ends).
+    - ``return_rate`` (per day, 0-3): extra lapse rate once TikTok is back, for newcomers
+      going home (the "mooring" of push-pull-mooring: ties and content left on TikTok);
+      default 0, i.e. the mechanism is off in the model as first specified.
 
     The fixed defaults were set before the held-out points were compared, and not tuned to them.
     """
@@ -172,6 +182,7 @@ class Params:
     pool: float = 170.0
     translation_effect: float = 0.25
     push_after: float = 0.0
+    return_rate: float = 0.0
 
     def __post_init__(self) -> None:
         for name in RANGES:
@@ -265,14 +276,16 @@ def _integrate(p: dict[str, np.ndarray], ev: dict[str, np.ndarray], days: float,
     multiplier = np.where(dark, p["outage_boost"], np.where(on, np.where(back, p["push_after"], 1.0), 0.0))
     pushes = p["push"] * multiplier
     decays = decay0 * np.where(mid >= ev["translation"], 1 - p["translation_effect"], 1.0)
+    returns = p["return_rate"] * (back & on)
+    a_start = p["a0"]
 
     for k, h in enumerate(widths):
-        push, decay = pushes[k], decays[k]
+        push, decay, back_home = pushes[k], decays[k], returns[k]
 
-        def rhs(a, i, push=push, decay=decay):
+        def rhs(a, i, push=push, decay=decay, back_home=back_home):
             s = np.maximum(pool - a - i, 0.0)
             pull = rate * a
-            lapse = decay * a
+            lapse = decay * a + back_home * np.maximum(a - a_start, 0.0)
             return baseline + push * s + pull * (s + i) - lapse, lapse - pull * i
 
         k1a, k1i = rhs(a, i)
@@ -602,6 +615,8 @@ def _check_free(free) -> tuple[str, ...]:
         raise ValueError(f"free parameter(s) {', '.join(bad)} not allowed; choose among {', '.join(FREEABLE)}")
     if len(set(free)) != len(free):
         raise ValueError(f"free lists a parameter twice: {free}")
+    if len(free) > MAX_FREE:
+        raise ValueError(f"free lists {len(free)} parameters; fit at most {MAX_FREE} at once")
     return free
 
 
