@@ -178,6 +178,13 @@ def test_a_parameter_the_data_cannot_inform_is_not_identified():
     assert "rises by at least 3.84" in table.attrs["rule"]
 
 
+def test_the_interval_is_where_the_profile_crosses_the_threshold():
+    values = np.linspace(0.0, 0.9, 10)
+    low, high = mg._crossings("translation_effect", values, ((values - 0.45) / 0.1) ** 2, 3.84)
+    assert low == pytest.approx(0.45 - 0.1 * 3.84**0.5, abs=0.01) and high == pytest.approx(0.45 + 0.196, abs=0.01)
+    assert mg._crossings("translation_effect", values, np.zeros(10), 3.84) == (0.0, 0.9)
+
+
 def test_points_in_the_outage_do_inform_the_boost():
     truth = TRUTH.replace(outage_boost=4.0)
     points = synthetic(truth, days=pd.date_range("2025-01-04", "2025-01-21"))

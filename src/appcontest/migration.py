@@ -862,6 +862,22 @@ IDENTIFIABILITY_RULE = (
 )
 
 
+def _crossings(name: str, values: np.ndarray, d: np.ndarray, threshold: float) -> tuple[float, float]:
+    """Where the profile ``d`` over ``values`` crosses ``threshold`` either side of its minimum."""
+    scale = RANGES[name][2]
+    x = np.log(values) if scale == "log" and values.min() > 0 else values
+    back = np.exp if x is not values else (lambda v: v)
+    best = int(np.argmin(d))
+
+    def cross(j_out: int, j_in: int) -> float:
+        share = (threshold - d[j_in]) / (d[j_out] - d[j_in])
+        return float(back(x[j_in] + share * (x[j_out] - x[j_in])))
+
+    low = next((cross(j, j + 1) for j in range(best - 1, -1, -1) if d[j] >= threshold), float(values[0]))
+    high = next((cross(j, j - 1) for j in range(best + 1, len(d)) if d[j] >= threshold), float(values[-1]))
+    return low, high
+
+
 def identifiable(
     points: pd.DataFrame,
     cutoff,
@@ -879,16 +895,20 @@ def identifiable(
     """Which parameters the points pin down, by the profile-likelihood rule in :data:`IDENTIFIABILITY_RULE`.
 
     After Raue et al. (2009): a flat profile is a non-identifiable parameter, whatever value
-    the fit happened to stop at. ``low``/``high`` are the grid values where the profile is
-    below the threshold (an approximate 95 % interval, clipped to the range).
+    the fit happened to stop at. Each profile runs over ``grid_size`` values spanning the
+    parameter's range plus its fitted (or fixed) value; ``low``/``high`` are where the
+    profile crosses the threshold, interpolated between grid values on the parameter's
+    scale (an approximate 95 % interval; a range end where it never crosses).
     """
+    best = fit(points, cutoff, free=free, base=base, events=events, start=start, step=step)
     rows = []
     for name in names:
+        values = np.unique(np.append(default_profile_grid(name, grid_size), getattr(best.params, name)))
         prof = profile(
             points,
             cutoff,
             name,
-            default_profile_grid(name, grid_size),
+            values,
             free=free,
             base=base,
             events=events,
@@ -902,16 +922,17 @@ def identifiable(
             status = "identified"
         else:
             status = "bounded on one side" if low_end or high_end else "not identified"
-        inside = prof["value"][d < threshold]
+        low, high = _crossings(name, values, d, threshold)
         rows.append(
             {
                 "parameter": name,
                 "status": status,
                 "fitted": name in free,
+                "value": getattr(best.params, name),
                 "delta_chi2_at_low_end": float(d[0]),
                 "delta_chi2_at_high_end": float(d[-1]),
-                "low": float(inside.min()),
-                "high": float(inside.max()),
+                "low": low,
+                "high": high,
             }
         )
     table = pd.DataFrame(rows)
