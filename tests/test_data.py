@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pandas as pd
 import pytest
@@ -64,6 +65,11 @@ BAD_CELLS = [
     ("events", "related_measure_id", "M999", "foreign-key"),
     ("polls", "support_pct", "120", "constraint-error"),
     ("polls", "sample_size", "many", "type-error"),
+    ("statements", "frame", "vibes", "constraint-error"),
+    ("statements", "venue_kind", "tweet", "constraint-error"),
+    ("statements", "date", "2019-12-31", "constraint-error"),
+    ("statements", "key_phrase_en_origin", "machine", "constraint-error"),
+    ("statements", "source_keys", "nosuchsource2020", "source-key-exists"),
 ]
 
 
@@ -212,3 +218,64 @@ def test_poll_shares_do_not_exceed_the_whole():
     total = polls[["support_pct", "oppose_pct", "unsure_pct"]].sum(axis=1, min_count=1)
     assert (total <= 102).all(), polls.loc[total > 102, "id"].tolist()
     assert polls[["support_pct", "oppose_pct"]].notna().any(axis=1).all()
+# statements.csv: what its schema cannot say about the key phrases.
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def statement_problems(rows) -> list[str]:
+    """Each problem names file, row (header = 1), id and column, as the validator does."""
+    found = []
+    for i, row in enumerate(rows):
+        where = f"data/statements.csv, row {i + 2} (id {row['id']})"
+        zh, en, origin = row["key_phrase_zh"], row["key_phrase_en"], row["key_phrase_en_origin"]
+        if zh and not CJK.search(zh):
+            found.append(f"{where}, column 'key_phrase_zh': {zh!r} has no Chinese characters")
+        if bool(en) != bool(origin):
+            found.append(f"{where}, column 'key_phrase_en_origin': must be given exactly when key_phrase_en is")
+        if origin == "own_translation" and not zh:
+            found.append(f"{where}, column 'key_phrase_en_origin': own_translation of an empty key_phrase_zh")
+    return found
+
+
+def _statement_rows(root=None):
+    path = (root / "data" if root else data.paths.data_dir()) / "statements.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_statement_phrases_are_consistent():
+    assert statement_problems(_statement_rows()) == []
+
+
+@pytest.mark.parametrize(
+    "column,value,complaint",
+    [
+        ("key_phrase_zh", "robbery", "has no Chinese characters"),
+        ("key_phrase_en_origin", "", "must be given exactly when key_phrase_en is"),
+    ],
+)
+def test_a_bad_statement_phrase_is_named(data_copy, column, value, complaint):
+    rows = _rewrite(data_copy, "statements", lambda rows: rows[2].__setitem__(column, value))
+    problems = statement_problems(_statement_rows(data_copy))
+    assert any(
+        f"data/statements.csv, row 4 (id {rows[2]['id']}), column {column!r}" in p and complaint in p for p in problems
+    ), problems
+
+
+def test_an_own_translation_needs_the_chinese():
+    row = {"id": "S999", "key_phrase_zh": "", "key_phrase_en": "robber's logic", "key_phrase_en_origin": "own_translation"}
+    assert statement_problems([row]) == [
+        "data/statements.csv, row 2 (id S999), column 'key_phrase_en_origin': own_translation of an empty key_phrase_zh"
+    ]
+
+
+def test_statements_cover_the_years_and_the_chinese_originals():
+    s = data.load("statements")
+    assert len(s) >= 36
+    years = s["date"].dt.year.value_counts()
+    for year in (2020, 2023, 2024, 2025):
+        assert years.get(year, 0) >= 3, year
+    assert years.get(2026, 0) >= 2
+    assert (s["key_phrase_zh"] != "").sum() >= 12
+    assert {"chinese_government", "platforms", "commentators"} <= set(s["actor_group"])
+    assert list(s["id"]) == sorted(s["id"]) and s["date"].is_monotonic_increasing

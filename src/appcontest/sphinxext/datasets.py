@@ -46,7 +46,7 @@ TYPE_WORDS = {
     "integer": "integer",
     "boolean": "true/false",
 }
-DIGITS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+DIGITS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 # Patterns other than "letters and digits" (row identifiers), in words.
 PATTERN_WORDS = {
     r"\d{3}": "three digits",
@@ -57,7 +57,7 @@ PATTERN_WORDS = {
     r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}": "two dates (YYYY-MM-DD) separated by a slash",
 }
 # A row identifier, as the data package's patterns define them (MM before M).
-ROW_ID = re.compile(r"\b(?:MM\d{3}|M\d{3}|D\d{2}|R\d{3}|N\d{3}|E\d{3}|P\d{3})\b")
+ROW_ID = re.compile(r"\b(?:MM\d{3}|M\d{3}|D\d{2}|R\d{3}|N\d{3}|E\d{3}|P\d{3}|S\d{3})\b")
 # Codes shown to a reader in words (the charts' labels where there are some).
 VALUE_LABELS = {
     "instrument": labels.INSTRUMENT,
