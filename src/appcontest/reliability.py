@@ -184,7 +184,8 @@ def alpha(first: list[str], second: list[str], domain: list[str]) -> float:
     matrix = np.array([[index[c] for c in first], [index[c] for c in second]], dtype=float)
     if len(np.unique(matrix)) < 2:
         raise ReliabilityError("alpha is undefined when every unit has the same code (no variation)")
-    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal", value_domain=list(range(len(domain)))))
+    codes = list(range(len(domain)))
+    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal", value_domain=codes))
 
 
 def agreement(first: list[str], second: list[str]) -> float:
