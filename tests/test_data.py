@@ -70,7 +70,17 @@ BAD_CELLS = [
     ("statements", "date", "2019-12-31", "constraint-error"),
     ("statements", "key_phrase_en_origin", "machine", "constraint-error"),
     ("statements", "source_keys", "nosuchsource2020", "source-key-exists"),
+    ("narratives_recoding", "stance", "neutral", "constraint-error"),
+    ("narratives_recoding", "source_read", "skimmed", "constraint-error"),
+    ("narratives_recoding", "id", "N999", "foreign-key"),
+    ("adjudications", "variable", "paraphrase", "constraint-error"),
+    ("adjudications", "final_code", "vibes", "constraint-error"),
+    ("adjudications", "id", "N001", "foreign-key"),
 ]
+
+# The datasets whose rows are about narratives rows (the second coding, its adjudications and
+# the agreement table) and so have no source column of their own.
+SOURCELESS = {"narratives_recoding", "adjudications", "reliability"}
 
 
 @pytest.mark.parametrize("name,column,value,rule", BAD_CELLS)
@@ -83,6 +93,18 @@ def test_a_bad_cell_is_named_by_file_row_column_and_rule(data_copy, name, column
     assert any(rule in line for line in lines), message
     if rule != "foreign-key":  # Frictionless names the key's fields, not one column
         assert any(f"column {column!r}" in line for line in lines), message
+
+
+def test_a_reliability_row_out_of_range_is_refused(data_copy):
+    _rewrite(data_copy, "reliability", lambda rows: rows[2].__setitem__("alpha", "1.5"))
+    message = _error(data_copy)
+    assert "data/reliability.csv, row 4, column 'alpha'" in message and "constraint-error" in message
+
+
+def test_an_adjudication_outside_the_sample_or_twice_is_refused(data_copy):
+    _rewrite(data_copy, "adjudications", lambda rows: rows.append(dict(rows[0])))
+    message = _error(data_copy)
+    assert "data/adjudications.csv, row 16" in message and "primary-key" in message
 
 
 def test_a_duplicate_id_is_refused(data_copy):
@@ -126,8 +148,12 @@ def test_every_narrative_cites_a_source_and_every_row_a_key():
     narratives = data.load("narratives")
     assert narratives["source_key"].str.len().min() > 0
     for name in data.names():
+        column = data.source_column(name)
+        if column is None:  # rows about narratives rows: their sources are those rows' sources
+            assert name in SOURCELESS, f"{name} has no source column"
+            continue
         frame = data.load(name)
-        assert (frame[data.source_column(name)].str.len() > 0).all(), name
+        assert (frame[column].str.len() > 0).all(), name
 
 
 def test_restrictions_are_all_on_the_map():

@@ -125,11 +125,15 @@ def _frictionless_problems() -> list[Problem]:
 SOURCE_COLUMNS = ("source_keys", "source_key")
 
 
-def source_column(name: str) -> str:
+def source_column(name: str) -> str | None:
     """The column of dataset ``name`` that names its sources (``source_keys``, or
-    ``source_key`` in narratives, where each row is one position in one source)."""
+    ``source_key`` in narratives, where each row is one position in one source).
+
+    None for the datasets about the narratives coding itself (the second coding, the
+    adjudications, the reliability table): their rows are about narratives rows, whose
+    sources they share, and have no sources of their own."""
     fields = [f["name"] for f in resource(name)["schema"]["fields"]]
-    return next(c for c in SOURCE_COLUMNS if c in fields)
+    return next((c for c in SOURCE_COLUMNS if c in fields), None)
 
 
 def _source_key_problems() -> list[Problem]:
@@ -143,6 +147,8 @@ def _source_key_problems() -> list[Problem]:
         if not path.exists():
             continue
         column = source_column(res["name"])
+        if column is None:
+            continue
         for i, row in enumerate(_rows(path)):
             row_id, cell = row.get("id") or "", row.get(column) or ""
             for key in bibliography.split_keys(cell):

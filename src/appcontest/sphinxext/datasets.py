@@ -46,7 +46,7 @@ TYPE_WORDS = {
     "integer": "integer",
     "boolean": "true/false",
 }
-DIGITS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+DIGITS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
 # Patterns other than "letters and digits" (row identifiers), in words.
 PATTERN_WORDS = {
     r"\d{3}": "three digits",
@@ -112,9 +112,16 @@ def rows(name: str) -> tuple[dict, ...]:
     return _read(path, path.stat().st_mtime_ns)
 
 
+def owns_ids(name: str) -> bool:
+    """Whether the dataset's ``id`` column holds its own row identifiers (its primary key, not
+    another dataset's identifiers: the second coding and adjudications of narratives rows use
+    the narratives ids, and the reliability table has no id column)."""
+    return data.resource(name)["schema"].get("primaryKey") == ["id"] and "id" not in _foreign_keys(name)
+
+
 def row_ids() -> dict[str, str]:
     """Every row identifier in the data -> its dataset."""
-    return {row["id"]: name for name in data.names() for row in rows(name) if row.get("id")}
+    return {row["id"]: name for name in data.names() if owns_ids(name) for row in rows(name) if row.get("id")}
 
 
 def pattern_words(name: str, field: dict) -> str:
@@ -229,6 +236,7 @@ class RowsWriter:
         self.ids = row_ids()
         self.sources = bibliography.load()
         self.source_col = data.source_column(name)
+        self.owns_ids = owns_ids(name)
 
     def link_id(self, row_id: str) -> str:
         dataset = self.ids.get(row_id)
@@ -313,11 +321,15 @@ class RowsWriter:
             cells = []
             for f in columns:
                 field = f["name"]
-                if field == "id":
+                if field == "id" and self.owns_ids:
                     cells.append(f'<th scope="row" class="ac-id">{escape(row["id"])}</th>')
                     continue
+                if field == "id":  # another dataset's row: link to it, no anchor here
+                    cells.append(f'<th scope="row">{self.link_id(row["id"])}</th>')
+                    continue
                 cells.append(f"<td{css[field]}>{self.value(field, row)}</td>")
-            body.append(f'<tr id="{escape(row["id"])}">' + "".join(cells) + "</tr>")
+            anchor = f' id="{escape(row["id"])}"' if self.owns_ids else ""
+            body.append(f"<tr{anchor}>" + "".join(cells) + "</tr>")
         n = len(rows_)
         return (
             f'<div class="ac-rows">'

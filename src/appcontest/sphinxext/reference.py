@@ -17,6 +17,8 @@ def source_quality_rows() -> list[dict]:
     sources = bibliography.load()
     rows = []
     for name in data.names():
+        if data.source_column(name) is None:  # rows about narratives rows, with no sources of their own
+            continue
         frame = data.load(name)
         primary = frame[data.source_column(name)].map(
             lambda cell: any(sources[k].primary for k in bibliography.split_keys(cell))
