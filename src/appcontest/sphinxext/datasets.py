@@ -56,8 +56,8 @@ PATTERN_WORDS = {
     ),
     r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}": "two dates (YYYY-MM-DD) separated by a slash",
 }
-# A row identifier, as the data package's patterns define them (MM before M).
-ROW_ID = re.compile(r"\b(?:MM\d{3}|M\d{3}|D\d{2}|R\d{3}|N\d{3})\b")
+# A row identifier, as the data package's patterns define them (MM before M, SC before C).
+ROW_ID = re.compile(r"\b(?:MM\d{3}|M\d{3}|SC\d{2}|D\d{2}|R\d{3}|N\d{3}|C\d{2}|O\d{2}|F\d{3}|W\d{3})\b")
 # Codes shown to a reader in words (the charts' labels where there are some).
 VALUE_LABELS = {
     "instrument": labels.INSTRUMENT,
