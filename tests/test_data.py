@@ -244,6 +244,8 @@ def test_poll_shares_do_not_exceed_the_whole():
     total = polls[["support_pct", "oppose_pct", "unsure_pct"]].sum(axis=1, min_count=1)
     assert (total <= 102).all(), polls.loc[total > 102, "id"].tolist()
     assert polls[["support_pct", "oppose_pct"]].notna().any(axis=1).all()
+
+
 # statements.csv: what its schema cannot say about the key phrases.
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -289,7 +291,12 @@ def test_a_bad_statement_phrase_is_named(data_copy, column, value, complaint):
 
 
 def test_an_own_translation_needs_the_chinese():
-    row = {"id": "S999", "key_phrase_zh": "", "key_phrase_en": "robber's logic", "key_phrase_en_origin": "own_translation"}
+    row = {
+        "id": "S999",
+        "key_phrase_zh": "",
+        "key_phrase_en": "robber's logic",
+        "key_phrase_en_origin": "own_translation",
+    }
     assert statement_problems([row]) == [
         "data/statements.csv, row 2 (id S999), column 'key_phrase_en_origin': own_translation of an empty key_phrase_zh"
     ]
@@ -305,3 +312,106 @@ def test_statements_cover_the_years_and_the_chinese_originals():
     assert (s["key_phrase_zh"] != "").sum() >= 12
     assert {"chinese_government", "platforms", "commentators"} <= set(s["actor_group"])
     assert list(s["id"]) == sorted(s["id"]) and s["date"].is_monotonic_increasing
+
+
+# ----- the scenarios chapter: scenarios, conditions, outcomes, forecasts, probability words -----
+
+
+def test_every_outcome_cites_a_source_and_every_condition_has_one_outcome():
+    from appcontest import bibliography
+
+    outcomes = data.load("outcomes")
+    conditions = data.load("conditions")
+    sources = bibliography.load()
+    for _, row in outcomes.iterrows():
+        keys = bibliography.split_keys(row["source_keys"])
+        assert keys, f"outcome {row['id']} cites no source"
+        assert all(k in sources for k in keys), row["id"]
+    assert sorted(outcomes["condition_id"]) == sorted(conditions["id"]), "a condition without exactly one outcome"
+
+
+def test_an_outcome_without_a_source_is_refused(data_copy):
+    _rewrite(data_copy, "outcomes", lambda rows: rows[2].__setitem__("source_keys", ""))
+    message = _error(data_copy)
+    lines = [line for line in message.splitlines() if "data/outcomes.csv, row 4 (id O03)" in line]
+    assert lines and any("source_keys" in line and "required" in line for line in lines), message
+
+
+def test_scenario_links_resolve():
+    scenarios = data.load("scenarios")
+    conditions = data.load("conditions")
+    outcomes = data.load("outcomes")
+    assert set(conditions["scenario_id"]) <= set(scenarios["id"])
+    assert set(outcomes["condition_id"]) <= set(conditions["id"])
+    assert set(scenarios["id"]) == set(conditions["scenario_id"]), "a scenario without conditions"
+
+
+@pytest.mark.parametrize(
+    "name,column,value",
+    [("conditions", "scenario_id", "SC99"), ("outcomes", "condition_id", "C99")],
+)
+def test_a_dangling_scenario_link_is_refused(data_copy, name, column, value):
+    rows = _rewrite(data_copy, name, lambda rows: rows[2].__setitem__(column, value))
+    message = _error(data_copy)
+    expected = f"data/{name}.csv, row 4 (id {rows[2]['id']})"
+    assert any(expected in line and "foreign-key" in line for line in message.splitlines()), message
+
+
+def test_condition_weights_sum_to_one_per_scenario():
+    conditions = data.load("conditions")
+    sums = conditions.groupby("scenario_id")["weight"].sum()
+    assert ((sums - 1).abs() < 0.001).all(), sums[(sums - 1).abs() >= 0.001].to_dict()
+
+
+def _range_problems(words: pd.DataFrame) -> list[str]:
+    """Ids of probability-word rows whose low end is above the high end or whose central value lies outside."""
+    bad = words["probability_low"] > words["probability_high"]
+    central = words["probability_central"]
+    outside = central.notna() & ~central.between(words["probability_low"], words["probability_high"])
+    return words.loc[bad | outside, "id"].tolist()
+
+
+def test_probabilities_are_shares_and_ranges_are_ordered():
+    forecasts = data.load("forecasts")
+    assert forecasts["probability"].between(0, 1).all()
+    words = data.load("probability_words")
+    for column in ("probability_low", "probability_high"):
+        assert words[column].between(0, 1).all(), column
+    assert _range_problems(words) == []
+
+
+def test_a_range_with_low_above_high_is_caught():
+    words = data.load("probability_words").copy()
+    first = words["id"].iloc[0]
+    words.loc[0, ["probability_low", "probability_high"]] = [0.9, 0.1]
+    assert _range_problems(words) == [first]
+    words = data.load("probability_words").copy()
+    words.loc[1, "probability_central"] = 0.0
+    assert words.loc[1, "probability_low"] > 0 and _range_problems(words) == [words["id"].iloc[1]]
+
+
+@pytest.mark.parametrize(
+    "name,column,value",
+    [
+        ("forecasts", "probability", "1.2"),
+        ("forecasts", "probability", "-0.1"),
+        ("probability_words", "probability_high", "1.5"),
+        ("outcomes", "met", "partial"),
+        ("forecasts", "resolved_as", "maybe"),
+    ],
+)
+def test_a_probability_outside_zero_one_or_an_unknown_code_is_refused(data_copy, name, column, value):
+    rows = _rewrite(data_copy, name, lambda rows: rows[2].__setitem__(column, value))
+    message = _error(data_copy)
+    expected = f"data/{name}.csv, row 4 (id {rows[2]['id']})"
+    lines = [line for line in message.splitlines() if expected in line]
+    assert lines and any(f"column {column!r}" in line and "constraint-error" in line for line in lines), message
+
+
+def test_forecast_resolutions_are_explained():
+    forecasts = data.load("forecasts")
+    unknown = forecasts["resolved_as"] == "unknown"
+    assert (forecasts.loc[unknown, "resolution_basis"] == "not_found").all()
+    assert (forecasts.loc[~unknown, "resolution_basis"] != "not_found").all()
+    no_rule = forecasts["resolution_rule"] == ""
+    assert forecasts.loc[no_rule, "note"].str.len().gt(0).all(), "a forecast without a rule must say why in its note"

@@ -33,10 +33,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from appcontest.sphinxext import datasets
+
 pytestmark = pytest.mark.build
 
 ROOT = Path(__file__).resolve().parents[1]
-ROW_ID = re.compile(r"\b(?:MM\d{3}|M\d{3}|D\d{2}|R\d{3}|N\d{3})\b")
+ROW_ID = datasets.ROW_ID  # every dataset's identifiers, from the data package
 # Digits above 10,000: 12500, 100,000,000 (not 2025-01-13, not 1.5, not part of a word).
 BIG_NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d{5,})(?![\w]|[.,]\d)")
 # The number of a document, not a quantity: Executive Order 13942, EO 14117, 85 FR 48637,

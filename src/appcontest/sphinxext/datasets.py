@@ -56,8 +56,22 @@ PATTERN_WORDS = {
     ),
     r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}": "two dates (YYYY-MM-DD) separated by a slash",
 }
-# A row identifier, as the data package's patterns define them (MM before M).
-ROW_ID = re.compile(r"\b(?:MM\d{3}|M\d{3}|D\d{2}|R\d{3}|N\d{3}|E\d{3}|P\d{3}|S\d{3})\b")
+
+
+def _row_id_pattern() -> re.Pattern:
+    """Any dataset's row identifier, from the ``id`` patterns of the data package (a prefix
+    and digits), longer prefixes first so that MM001 is not read as M001."""
+    found = {
+        field["constraints"]["pattern"]
+        for resource in data.descriptor()["resources"]
+        for field in resource["schema"]["fields"]
+        if field["name"] == "id" and re.fullmatch(r"[A-Z]+\\d\{\d\}", field.get("constraints", {}).get("pattern", ""))
+    }
+    ordered = sorted(found, key=lambda p: (-len(p.split("\\")[0]), p))
+    return re.compile(r"\b(?:" + "|".join(ordered) + r")\b")
+
+
+ROW_ID = _row_id_pattern()
 # Codes shown to a reader in words (the charts' labels where there are some).
 VALUE_LABELS = {
     "instrument": labels.INSTRUMENT,
