@@ -24,7 +24,7 @@ LAST_DAY = dt.date(2026, 11, 30)
 
 # The kinds of value the chapters take. Add one (with its rules and tests) only when a
 # chapter needs it.
-KINDS = ("date", "list")
+KINDS = ("date", "list", "number")
 
 
 class ParameterError(ValueError):
@@ -49,6 +49,9 @@ class Parameter:
             return f"a date YYYY-MM-DD from {self.minimum} to {self.maximum}"
         if self.kind == "list":
             return "a list (comma-separated, or [] for all) of: " + ", ".join(self.choices())
+        if self.kind == "number":
+            whole = "a whole number" if isinstance(self.minimum, int) else "a number"
+            return f"{whole} from {self.minimum:g} to {self.maximum:g}"
         raise AssertionError(f"unknown parameter kind {self.kind}")
 
     def coerce(self, value: Any) -> Any:
@@ -79,6 +82,17 @@ class Parameter:
             if bad:
                 raise ValueError(f"not allowed: {bad}")
             return items
+        if self.kind == "number":
+            if isinstance(value, bool):
+                raise TypeError("a true/false value is not a number")
+            number = float(value)
+            if not (self.minimum <= number <= self.maximum):
+                raise ValueError("out of range")
+            if isinstance(self.minimum, int):  # a count: whole numbers only
+                if not number.is_integer():
+                    raise ValueError("not a whole number")
+                return int(number)
+            return number
         raise AssertionError(f"unknown parameter kind {self.kind}")
 
 
@@ -111,6 +125,15 @@ REGISTRY: dict[str, Parameter] = {
         Parameter("instruments", "list", "instruments shown ([] = all)", choices=_vocabulary("measures", "instrument")),
         Parameter("targets", "list", "targets shown ([] = all)", choices=_vocabulary("measures", "target")),
         Parameter("as_of", "date", "date at which time left is read off", FIRST_DAY, LAST_DAY),
+        Parameter("bootstrap_runs", "number", "model runs behind the uncertainty band", 20, 2000),
+        Parameter("outage_days", "number", "days TikTok stays dark in the model's counterfactual run", 0.0, 365.0),
+        Parameter(
+            "translation_date",
+            "date",
+            "day RedNote's translation arrives in the counterfactual run",
+            FIRST_DAY,
+            LAST_DAY,
+        ),
     ]
 }
 
