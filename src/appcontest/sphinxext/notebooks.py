@@ -300,9 +300,13 @@ def _builder_inited(app):
 
 
 def _outdated(app, env, added, changed, removed):
-    """A chapter whose variants were added, changed or removed is read again (its list)."""
+    """Chapters are read again when a variant is added or removed (their closing list).
+
+    An edited descriptor needs nothing here: every chapter notes the descriptors as
+    dependencies when it is read.
+    """
     prefix = f"notebooks/{execute.VARIANTS}/"
-    if not any(d.startswith(prefix) for d in (*added, *changed, *removed)):
+    if not any(d.startswith(prefix) for d in (*added, *removed)):
         return []
     return [d for d in env.found_docs if d.startswith("notebooks/") and d.count("/") == 1]
 
