@@ -262,3 +262,30 @@ def test_bench_reports_variants_and_the_reference_includes_them(book, capsys):
 def test_a_descriptor_is_not_run_directly(book):
     with pytest.raises(SystemExit, match="is a counterfactual page of parent.ipynb"):
         cli.run(str(book / "notebooks" / "variants" / "mid.ipynb"), [], html=False)
+
+
+def test_sphinx_reads_the_variant_again_when_its_run_or_its_parent_changes(book):
+    """The page depends on its executed copy and on its parent; every chapter on the descriptors."""
+    fake_run(book, book / "notebooks" / "parent.ipynb")
+    noted = []
+
+    class Env:
+        found_docs = {"intro", "notebooks/parent", "notebooks/variants/mid"}
+
+        def doc2path(self, docname):
+            return str(book / f"{docname}.ipynb")
+
+        def note_dependency(self, path):
+            noted.append(path)
+
+    class App:
+        env = Env()
+
+    path = book / "notebooks" / "variants" / "mid.ipynb"
+    source = [path.read_text(encoding="utf-8")]
+    notebooks._source_read(App(), "notebooks/variants/mid", source)
+    assert set(noted) == {str(execute.executed_path(path)), str(book / "notebooks" / "parent.ipynb")}
+    assert "# The parent chapter, read in mid-2024" in source[0]
+    # A variant added or removed: the chapters are read again, for their closing list.
+    assert notebooks._outdated(App(), Env(), {"notebooks/variants/new"}, set(), set()) == ["notebooks/parent"]
+    assert notebooks._outdated(App(), Env(), set(), {"notebooks/variants/mid"}, set()) == []

@@ -4,6 +4,8 @@ A benchmark, not a test: the figures depend on the machine and its load, so targ
 printed beside the measurements, never asserted. ``make book`` is timed as a writer runs
 it, on a temporary copy of the book (APPCONTEST_ROOT points the package at it), so the
 prose and data edits it times never touch your files. ``make test`` is timed in place.
+Counterfactual pages (``notebooks/variants/``) are included: they execute with the book,
+and their papermill times are listed after the chapters'.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 ``appcontest run NOTEBOOK -p NAME VALUE ...`` executes a chapter with other parameter
 values into ``_build/runs/`` (never over the source), after checking every name and
-value; ``make run NB=... P="..."`` calls it.
+value; ``make run NB=... P="..."`` calls it. ``appcontest execute`` refreshes the chapters
+and their counterfactual pages (``notebooks/variants/``, see :mod:`appcontest.execute`);
+``appcontest reference`` writes a reference for each of both.
 """
 
 from __future__ import annotations
