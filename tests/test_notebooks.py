@@ -57,7 +57,7 @@ def executed(path: Path) -> dict:
 def check_against(reference: dict, executed_path: Path, tmp_path: Path):
     """pytest-notebook: the reference (as a notebook) against the executed chapter's reduction."""
     initial = tmp_path / "reference.ipynb"
-    nbformat.write(regression.as_notebook(reference, executed_path.name), initial)
+    nbformat.write(regression.as_notebook(reference, regression.display_name(executed_path)), initial)
     fixture = NBRegressionFixture(exec_notebook=False, post_processors=("appcontest-reference",))
     fixture.diff_color_words = False
     fixture.diff_use_color = False

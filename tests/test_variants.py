@@ -69,7 +69,12 @@ def fake_run(root, source, name="mid"):
     """An executed copy as papermill would leave it, without a kernel: outputs and the key."""
     v = execute.variant(root / "notebooks" / "variants" / f"{name}.ipynb")
     ran = nbformat.read(source, as_version=4)
-    ran.cells[2].outputs = [nbformat.v4.new_output("stream", text="2024-06-01\n")]
+    glued = nbformat.v4.new_output(
+        "display_data",
+        data={regression.GLUE_PREFIX + "text/plain": "'2024-06-01'"},
+        metadata={"scrapbook": {"name": "as-of-day"}},
+    )
+    ran.cells[2].outputs = [glued, nbformat.v4.new_output("stream", text="2024-06-01\n")]
     ran.metadata["papermill"] = {"parameters": v.parameters}
     ran.metadata[execute.KEY_FIELD] = {"key": execute.key(ran, v.parameters), "seconds": 0.5}
     target = execute.executed_path(v.path)
@@ -289,3 +294,19 @@ def test_sphinx_reads_the_variant_again_when_its_run_or_its_parent_changes(book)
     # A variant added or removed: the chapters are read again, for their closing list.
     assert notebooks._outdated(App(), Env(), {"notebooks/variants/new"}, set(), set()) == ["notebooks/parent"]
     assert notebooks._outdated(App(), Env(), set(), {"notebooks/variants/mid"}, set()) == []
+
+
+def test_a_variant_is_checked_against_its_own_reference(book, tmp_path):
+    """The regression reference machinery works for a variant's run as for a chapter's."""
+    from pytest_notebook.nb_regression import NBRegressionError
+    from test_notebooks import check_against  # the very check `make test` runs on chapters
+
+    _, target = fake_run(book, book / "notebooks" / "parent.ipynb")
+    written = regression.write(target)
+    assert written == book / "tests" / "reference" / "variants" / "mid.json"
+    reference = regression.load(written)
+    assert reference["glue"] == {"as-of-day": "2024-06-01"}
+    check_against(reference, target, tmp_path)
+    reference["glue"]["as-of-day"] = "2025-01-01"
+    with pytest.raises(NBRegressionError, match="2025-01-01"):
+        check_against(reference, target, tmp_path)

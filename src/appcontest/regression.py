@@ -48,6 +48,12 @@ def reference_path(chapter: Path) -> Path:
     return folder / (chapter.stem + ".json")
 
 
+def display_name(executed_path: Path) -> str:
+    """``clock.ipynb``, or ``variants/<name>.ipynb`` for a counterfactual page's run."""
+    executed_path = Path(executed_path)
+    return f"variants/{executed_path.name}" if executed_path.parent.name == "variants" else executed_path.name
+
+
 def _digest(value) -> dict:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"))
     return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "bytes": len(text)}
@@ -172,4 +178,4 @@ def post_processor(notebook, resources):
     ``resources["appcontest"]["executed"]``, to compare with the committed reference.
     """
     executed = Path(resources["appcontest"]["executed"])
-    return as_notebook(reduce_file(executed), executed.name), resources
+    return as_notebook(reduce_file(executed), display_name(executed)), resources

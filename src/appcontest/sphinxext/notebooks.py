@@ -308,7 +308,7 @@ def _outdated(app, env, added, changed, removed):
     prefix = f"notebooks/{execute.VARIANTS}/"
     if not any(d.startswith(prefix) for d in (*added, *removed)):
         return []
-    return [d for d in env.found_docs if d.startswith("notebooks/") and d.count("/") == 1]
+    return sorted(d for d in env.found_docs if d.startswith("notebooks/") and d.count("/") == 1)
 
 
 def setup(app):
