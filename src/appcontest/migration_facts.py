@@ -97,7 +97,6 @@ def model_facts(fit, holdout, identified: pd.DataFrame, band: pd.DataFrame, held
         "model-free-parameters": fit.summary["n_free"],
         "model-holdout-points": summary["n_points"],
         "model-holdout-factor": f"{summary['typical_factor']:.1f}",
-        "model-holdout-worst-factor": f"{10 ** summary['max_abs_log10_error']:.1f}",
         "model-identified": _names(identified[identified["status"] == "identified"]["parameter"]),
         "model-not-identified": _names(identified[identified["status"] != "identified"]["parameter"]),
     }
@@ -107,9 +106,6 @@ def model_facts(fit, holdout, identified: pd.DataFrame, band: pd.DataFrame, held
     for meaning, row_id in held_out.items():
         out[f"model-{meaning}"] = users(rows.loc[row_id, "model_m"] * 1e6)
         out[f"model-{meaning}-factor"] = f"{rows.loc[row_id, 'factor']:.1f}"
-    for name, value in (("wom", "model-wom"), ("push", "model-push")):
-        out[value] = f"{getattr(fit.params, name):.2f}"
-    out["model-a0"] = users(fit.params.a0 * 1e6)
     last = holdout.points["date"].max()
     at = band[band["date"] == last].iloc[0]
     out["model-band-last-low"] = users(at["model_low"] * 1e6)
