@@ -111,6 +111,12 @@ REGISTRY: dict[str, Parameter] = {
         Parameter("instruments", "list", "instruments shown ([] = all)", choices=_vocabulary("measures", "instrument")),
         Parameter("targets", "list", "targets shown ([] = all)", choices=_vocabulary("measures", "target")),
         Parameter("as_of", "date", "date at which time left is read off", FIRST_DAY, LAST_DAY),
+        Parameter(
+            "actor_groups",
+            "list",
+            "actor groups compared ([] = the four Chinese groups)",
+            choices=_vocabulary("narratives", "actor_group"),
+        ),
     ]
 }
 

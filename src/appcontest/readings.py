@@ -272,3 +272,157 @@ def stance_between(statements: pd.DataFrame, start=None, end=None) -> dict[str, 
 def share_text(part: int, whole: int) -> str:
     """``3 of 4``, the way the chapter gives a share: never a percentage of a handful."""
     return f"{part} of {whole}"
+
+
+def milestones(measures: pd.DataFrame, events: Mapping[str, str]) -> pd.DataFrame:
+    """The clock chapter's milestones as numbered events: ``{measures row id: what happened}``,
+    in date order. Columns ``number`` (1, 2, ...), ``date``, ``event``."""
+    rows = measures.set_index("id").loc[list(events), ["date"]].reset_index()
+    rows["event"] = rows["id"].map(events)
+    rows = rows.sort_values("date", kind="stable").reset_index(drop=True)
+    rows["number"] = range(1, len(rows) + 1)
+    return rows[["number", "date", "event"]]
+
+
+def _pairs_text(pairs: pd.DataFrame) -> str:
+    names = [f"{ACTOR_GROUP[a]} and {ACTOR_GROUP[b]}" for a, b in zip(pairs["first"], pairs["second"], strict=True)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + "; and " + names[-1]
+
+
+def overlap_facts(counts: pd.DataFrame) -> dict[str, str]:
+    """The most and the least alike pairs of groups by :func:`overlap`, as prose (ties listed)."""
+    pairs = overlap(counts)
+    if pairs.empty:
+        return {"most-alike-groups": "no pair", "most-alike-overlap": "n/a", "least-alike-groups": "no pair",
+                "least-alike-overlap": "n/a"}
+    rounded = pairs.assign(overlap=pairs["overlap"].round(2))
+    high, low = rounded["overlap"].max(), rounded["overlap"].min()
+    return {
+        "most-alike-groups": _pairs_text(rounded[rounded["overlap"] == high]),
+        "most-alike-overlap": f"{high:.2f}",
+        "least-alike-groups": _pairs_text(rounded[rounded["overlap"] == low]),
+        "least-alike-overlap": f"{low:.2f}",
+    }
+
+
+SHORT = {
+    "chinese_government": "government",
+    "chinese_business": "business",
+    "chinese_academia": "academia",
+    "chinese_public": "public",
+}
+# The frames the chapter counts for each Chinese group, as ``<group>-<frame>`` keys.
+GROUP_FRAMES = {
+    "chinese_government": ("technological_hegemony", "national_security", "digital_sovereignty"),
+    "chinese_business": ("risk_management",),
+    "chinese_academia": ("geopolitical_rivalry", "digital_sovereignty", "user_agency"),
+    "chinese_public": ("cultural_exchange",),
+}
+# The frames the chapter counts in the officials' statements, as ``official-<frame>`` keys.
+OFFICIAL_FRAMES = (
+    "digital_sovereignty",
+    "protectionism",
+    "national_security",
+    "technological_hegemony",
+    "geopolitical_rivalry",
+)
+COMPANY_FRAMES = ("risk_management", "free_expression", "digital_sovereignty")
+
+
+def _key(*parts: str) -> str:
+    return "-".join(p.replace("_", "-") for p in parts)
+
+
+def claim_facts(narratives: pd.DataFrame, statements: pd.DataFrame) -> dict[str, object]:
+    """The counts the chapter states against seed 000's claims, over the four Chinese groups
+    and the whole statements file, whatever the parameters (the prose names the groups).
+
+    Per group (``government``, ``business``, ``academia``, ``public``): ``-rows``,
+    ``-on-measures``, ``-hold-back`` and ``-independent`` (see :func:`core_reading`), and the
+    frames of :data:`GROUP_FRAMES`. Totals over the four: ``chinese-rows``,
+    ``chinese-on-measures``, ``chinese-critical``, ``chinese-supportive`` (on the measures),
+    ``chinese-hold-back``, ``chinese-independent``, ``chinese-from-seed``. Then the
+    statements: totals by voice, first and last date, the frames of :data:`OFFICIAL_FRAMES`
+    and :data:`COMPANY_FRAMES`, and state media's statements in the hold-back frames.
+    """
+    core = core_reading(narratives, CHINESE_GROUPS).set_index("actor_group")
+    chinese = select_groups(narratives, CHINESE_GROUPS)
+    frames = chinese.groupby(["actor_group", "frame"]).size()
+    facts: dict[str, object] = {}
+    for code, short in SHORT.items():
+        for column in ("rows", "on_measures", "hold_back", "independent"):
+            facts[_key(short, column)] = int(core.loc[code, column])
+        for frame in GROUP_FRAMES[code]:
+            facts[_key(short, frame)] = int(frames.get((code, frame), 0))
+    government = chinese[chinese["actor_group"] == "chinese_government"]
+    facts["government-migration"] = int((government["topic"] == "rednote_migration").sum())
+    public = chinese[chinese["actor_group"] == "chinese_public"]
+    facts["public-from-seed"] = int((public["source_key"] == SEED_000).sum())
+    on = chinese[chinese["topic"].isin(MEASURE_TOPICS)]
+    facts.update(
+        {
+            "narratives-rows": len(narratives),
+            "chinese-rows": len(chinese),
+            "chinese-on-measures": len(on),
+            "chinese-critical": int((on["stance"] == "critical").sum()),
+            "chinese-supportive": int((on["stance"] == "supportive").sum()),
+            "chinese-hold-back": int(core["hold_back"].sum()),
+            "chinese-independent": int(core["independent"].sum()),
+            "chinese-from-seed": int(len(chinese) - core["independent"].sum()),
+        }
+    )
+    off = official(statements)
+    media = statements[statements["actor_group"] == "commentators"]
+    company = statements[statements["actor_group"] == "platforms"]
+    facts.update(
+        {
+            "statements-rows": len(statements),
+            "official-rows": len(off),
+            "state-media-rows": len(media),
+            "company-rows": len(company),
+            "first-statement": statements["date"].min(),
+            "last-statement": statements["date"].max(),
+            "state-media-hold-back": int(media["frame"].isin(HOLD_BACK_FRAMES).sum()),
+        }
+    )
+    for frame in OFFICIAL_FRAMES:
+        facts[_key("official", frame)] = int((off["frame"] == frame).sum())
+    for frame in COMPANY_FRAMES:
+        facts[_key("company", frame)] = int((company["frame"] == frame).sum())
+    return facts
+
+
+def barometer_facts(statements: pd.DataFrame, framework, closing) -> dict[str, object]:
+    """Stance of statements before the Madrid framework, from it on, and after the closing.
+
+    ``framework`` and ``closing`` are the dates of the framework announcement and of the
+    joint venture's closing (from the measures dataset).
+    """
+    framework, closing = pd.Timestamp(framework), pd.Timestamp(closing)
+    off = official(statements)
+    before = stance_between(off, end=framework - pd.Timedelta(days=1))
+    since = stance_between(off, start=framework)
+    after = statements[statements["date"] > closing]
+    return {
+        "official-before-framework": sum(before.values()),
+        "official-critical-before-framework": before["critical"],
+        "official-since-framework": sum(since.values()),
+        "official-critical-since-framework": since["critical"],
+        "official-mixed-since-framework": since["mixed"],
+        "official-descriptive-since-framework": since["descriptive"],
+        "statements-after-closing": len(after),
+        "official-after-closing": int((after["actor_group"] == "chinese_government").sum()),
+    }
+
+
+def reliability_facts(reliability: pd.DataFrame, agreement: Sequence[str] = ("frame",)) -> dict[str, str]:
+    """Alpha per coded variable (``frame-alpha``), raw agreement for the variables named in
+    ``agreement`` (``frame-agreement``), as printed (three decimals), and the units coded twice."""
+    facts: dict[str, str] = {}
+    for row in reliability.itertuples():
+        name = row.variable.replace("_", "-")
+        facts[f"{name}-alpha"] = f"{row.alpha:.3f}"
+        if row.variable in agreement:
+            facts[f"{name}-agreement"] = f"{row.agreement:.3f}"
+    facts["recoded-units"] = str(int(reliability["units"].iloc[0]))
+    return facts

@@ -387,7 +387,7 @@ def vocabulary_by_year(counts: pd.DataFrame, *, name: str = "vocabulary-by-year"
         title=title or "Words in the key phrases, by year",
         subtitle="Number of statements whose English key phrase uses the words; the year's total in brackets",
         description=description,
-        source=DATASET_SOURCE.format(name="statements") + "; word families: appcontest.readings.VOCABULARY",
+        source=DATASET_SOURCE.format(name="statements") + "; word families as listed in the chapter",
         data=counts,
         table=tooltip_table(frame, tooltip),
     )
