@@ -83,8 +83,8 @@ VOCABULARY = {
     "“security”": r"security",
     "“market”, “competition”": r"market|competition",
     "“law”, “approval”": r"\blaws?\b|approv|regulations",
-    "“robbery”, “seizure” and the like": r"robb|bandit|seiz|smash and grab|gangster|trickery|plunder",
-    "“hegemony”, “suppress”, “bully”": r"hegemon|suppress|bully",
+    "“robbery”, “seizure”": r"robb|bandit|seiz|smash and grab|gangster|trickery|plunder",
+    "“hegemony”, “bully”": r"hegemon|suppress|bully",
     "“exchange”, “choice”": r"exchange|choice|choose|people-to-people",
 }
 
@@ -285,16 +285,20 @@ def milestones(measures: pd.DataFrame, events: Mapping[str, str]) -> pd.DataFram
 
 
 def _pairs_text(pairs: pd.DataFrame) -> str:
-    names = [f"{ACTOR_GROUP[a]} and {ACTOR_GROUP[b]}" for a, b in zip(pairs["first"], pairs["second"], strict=True)]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + "; and " + names[-1]
+    names = [f"{ACTOR_GROUP[a]} with {ACTOR_GROUP[b]}" for a, b in zip(pairs["first"], pairs["second"], strict=True)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def overlap_facts(counts: pd.DataFrame) -> dict[str, str]:
     """The most and the least alike pairs of groups by :func:`overlap`, as prose (ties listed)."""
     pairs = overlap(counts)
     if pairs.empty:
-        return {"most-alike-groups": "no pair", "most-alike-overlap": "n/a", "least-alike-groups": "no pair",
-                "least-alike-overlap": "n/a"}
+        return {
+            "most-alike-groups": "no pair",
+            "most-alike-overlap": "n/a",
+            "least-alike-groups": "no pair",
+            "least-alike-overlap": "n/a",
+        }
     rounded = pairs.assign(overlap=pairs["overlap"].round(2))
     high, low = rounded["overlap"].max(), rounded["overlap"].min()
     return {
@@ -354,7 +358,10 @@ def claim_facts(narratives: pd.DataFrame, statements: pd.DataFrame) -> dict[str,
             facts[_key(short, column)] = int(core.loc[code, column])
         for frame in GROUP_FRAMES[code]:
             facts[_key(short, frame)] = int(frames.get((code, frame), 0))
+    facts["academia-critical"] = int(core.loc["chinese_academia", "critical"])
+    facts["largest-cell"] = int(frames.max())
     government = chinese[chinese["actor_group"] == "chinese_government"]
+    facts["government-frames"] = int(government["frame"].nunique())
     facts["government-migration"] = int((government["topic"] == "rednote_migration").sum())
     public = chinese[chinese["actor_group"] == "chinese_public"]
     facts["public-from-seed"] = int((public["source_key"] == SEED_000).sum())

@@ -94,7 +94,15 @@ def frames_by_group(counts: pd.DataFrame, *, name: str = "frames-by-group", titl
         alt.Tooltip("group_rows:Q", title="The group's rows"),
         alt.Tooltip("share:Q", title="Share of the group's rows", format=".0%"),
     ]
-    x_axis = alt.Axis(orient="bottom", labelAngle=0, ticks=False, labelPadding=4, labelExpr=_line_labels(lines), labelFontSize=11, labelLimit=80)
+    x_axis = alt.Axis(
+        orient="bottom",
+        labelAngle=0,
+        ticks=False,
+        labelPadding=4,
+        labelExpr=_line_labels(lines),
+        labelFontSize=11,
+        labelLimit=80,
+    )
     chart = _heat(
         frame,
         x="group",
@@ -255,16 +263,13 @@ def statements_timeline(
         )
     )
     window = events[(events["date"] >= frame["date"].min()) & (events["date"] <= frame["date"].max())]
-    event_tooltip = [
-        alt.Tooltip("number:N", title="Marker"),
-        alt.Tooltip("date:T", title="Date", format=DATE_FORMAT),
-        alt.Tooltip("event:N", title="Event"),
-    ]
-    rules = alt.Chart(window).mark_rule(color=theme.GREY, strokeDash=[3, 3]).encode(x=x, tooltip=event_tooltip)
+    # The milestones carry no tooltip: the description and the caption name them, so the
+    # table (one row per statement) holds everything a tap can show.
+    rules = alt.Chart(window).mark_rule(color=theme.GREY, strokeDash=[3, 3]).encode(x=x)
     marks = (
         alt.Chart(window)
         .mark_text(dy=-8, fontSize=11, color="#333333", fontWeight=600)
-        .encode(x=x, y=alt.value(0), text="number:N", tooltip=event_tooltip)
+        .encode(x=x, y=alt.value(0), text="number:N")
     )
     chart = alt.layer(rules, marks, points).properties(width="container", height=ROW * len(order))
     counts = frame["voice_label"].value_counts()
@@ -310,7 +315,13 @@ def frames_by_year(counts: pd.DataFrame, *, name: str = "frames-by-year", title:
         alt.Tooltip("year_rows:Q", title="Statements that year"),
     ]
     x_axis = alt.Axis(
-        orient="bottom", labelAngle=0, ticks=False, labelPadding=4, labelExpr=_line_labels(_year_lines(frame)), labelFontSize=11, labelLimit=60
+        orient="bottom",
+        labelAngle=0,
+        ticks=False,
+        labelPadding=4,
+        labelExpr=_line_labels(_year_lines(frame)),
+        labelFontSize=11,
+        labelLimit=60,
     )
     chart = _heat(
         frame,
@@ -362,7 +373,13 @@ def vocabulary_by_year(counts: pd.DataFrame, *, name: str = "vocabulary-by-year"
         alt.Tooltip("year_rows:Q", title="Statements with a key phrase that year"),
     ]
     x_axis = alt.Axis(
-        orient="bottom", labelAngle=0, ticks=False, labelPadding=4, labelExpr=_line_labels(_year_lines(frame)), labelFontSize=11, labelLimit=60
+        orient="bottom",
+        labelAngle=0,
+        ticks=False,
+        labelPadding=4,
+        labelExpr=_line_labels(_year_lines(frame)),
+        labelFontSize=11,
+        labelLimit=60,
     )
     chart = _heat(
         frame,
