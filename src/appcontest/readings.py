@@ -56,6 +56,16 @@ HOLD_BACK_FRAMES = ("technological_hegemony", "geopolitical_rivalry", "protectio
 # A group with fewer rows than this is "thin": a share of five rows or fewer is not worth reading alone.
 THIN_ROWS = 6
 SEED_000 = "sunchen2025tiktokrednote"
+# The bibliography keys of the five seed texts (000 to 004; see their entries' notes).
+SEED_KEYS = frozenset(
+    {
+        SEED_000,
+        "xingli2025rednoteutopia",
+        "hklink2025tiktokxiaohongshu",
+        "popularresistance2020tiktokdiplomacy",
+        "zhong2020techdivide",
+    }
+)
 
 # Who speaks in the statements, by office: the rows of the timeline.
 VOICE = {
@@ -369,6 +379,7 @@ def claim_facts(narratives: pd.DataFrame, statements: pd.DataFrame) -> dict[str,
     facts.update(
         {
             "narratives-rows": len(narratives),
+            "narratives-other-sources": len(set(narratives["source_key"]) - SEED_KEYS),
             "chinese-rows": len(chinese),
             "chinese-on-measures": len(on),
             "chinese-critical": int((on["stance"] == "critical").sum()),
