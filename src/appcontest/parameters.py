@@ -134,6 +134,12 @@ REGISTRY: dict[str, Parameter] = {
             FIRST_DAY,
             LAST_DAY,
         ),
+        Parameter(
+            "actor_groups",
+            "list",
+            "actor groups compared ([] = the four Chinese groups)",
+            choices=_vocabulary("narratives", "actor_group"),
+        ),
     ]
 }
 
