@@ -22,7 +22,8 @@ def events():
 
 
 def test_user_counts_read_as_prose():
-    assert migration_facts.users(300_000) == "300,000"
+    assert migration_facts.users(300_000) == "300 thousand"
+    assert migration_facts.users(9_500) == "9,500"
     assert migration_facts.users(3_400_000) == "3.4 million"
     assert migration_facts.users(170_000_000) == "170 million"
 
@@ -35,8 +36,8 @@ def test_the_outage_is_timed_across_time_zones(events):
 
 
 def test_an_event_without_a_clock_time_cannot_be_timed(events):
-    with pytest.raises(ValueError, match="E009 in data/events.csv has no clock time"):
-        migration_facts.event_time(events, "E009")
+    with pytest.raises(ValueError, match="EV009 in data/events.csv has no clock time"):
+        migration_facts.event_time(events, "EV009")
 
 
 def test_a_survey_with_no_single_all_adult_row_is_named():

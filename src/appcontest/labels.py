@@ -82,7 +82,7 @@ def short_setter(set_by: str) -> str:
 
 # A parenthesised cross-reference to dataset rows, "(M034)" or "(M034, M035)": it means
 # something in the CSV, nothing in a tooltip.
-_ROW_REFERENCE = r"(?:MM|SC|[CDEFMNOPRSW])\d{2,3}"  # any dataset's row id (see the data package)
+_ROW_REFERENCE = r"(?:MM|SC|EV|[CDFMNOPRSW])\d{2,3}"  # any dataset's row id (see the data package)
 
 
 def without_ids(text: str) -> str:

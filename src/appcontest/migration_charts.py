@@ -19,7 +19,7 @@ from .figures import Figure, keyed
 METRICS_SOURCE = "data/migration_metrics.csv and data/events.csv, compiled from the sources cited in each row"
 POLLS_SOURCE = "data/polls.csv, compiled from the pollsters' releases and reports cited in each row"
 MODEL_SOURCE = (
-    "Model output (appcontest.migration), fitted to Similarweb's estimates in data/migration_metrics.csv; "
+    "Model output (the book's migration model), fitted to Similarweb's estimates in data/migration_metrics.csv; "
     "not a measurement"
 )
 # Counts a log axis can share (a rank is not a count; it has its own chart).
@@ -60,9 +60,9 @@ def _platform_shape(present: list[str]) -> alt.Shape:
 
 
 def _millions(value: float) -> str:
-    if value >= 1e6:
-        return f"{value / 1e6:,.1f} million".replace(".0 million", " million")
-    return f"{value:,.0f}"
+    from .migration_facts import users
+
+    return users(value)
 
 
 def _reported(metrics: pd.DataFrame) -> pd.DataFrame:

@@ -18,9 +18,12 @@ ZONES = {"ET": "-05:00", "EST": "-05:00", "PST": "-08:00", "PT": "-08:00"}
 
 
 def users(value: float) -> str:
-    """A user count as prose: 300,000; 3.4 million."""
+    """A user count as prose: 3.4 million, 300 thousand; counts above 10,000 in words, as
+    the book writes every large number."""
     if value >= 1e6:
         return f"{value / 1e6:.1f}".rstrip("0").rstrip(".") + " million"
+    if value > 10_000:
+        return f"{value / 1e3:.0f} thousand"
     return number(value)
 
 
@@ -36,7 +39,7 @@ def event_time(events: pd.DataFrame, event_id: str) -> pd.Timestamp:
     return pd.Timestamp(f"{pd.Timestamp(date):%Y-%m-%d}T{clock}{ZONES[zone]}").tz_convert("UTC")
 
 
-def outage(events: pd.DataFrame, start_id: str = "E015", end_id: str = "E021") -> dict:
+def outage(events: pd.DataFrame, start_id: str = "EV015", end_id: str = "EV021") -> dict:
     """When TikTok went dark and came back, as the sources state, and how long it was dark."""
     times = select.by_id(events, {"dark": start_id, "back": end_id}, "time")
     dates = select.by_id(events, {"dark": start_id, "back": end_id}, "date")
@@ -145,7 +148,7 @@ def counterfactual_facts(factual: pd.DataFrame, counterfactual: pd.DataFrame, on
     }
 
 
-def model_before_outage(metrics: pd.DataFrame, events: pd.DataFrame, outage_id: str = "E015") -> dict:
+def model_before_outage(metrics: pd.DataFrame, events: pd.DataFrame, outage_id: str = "EV015") -> dict:
     """The model fitted to Similarweb's estimates up to the moment TikTok went dark.
 
     Returns the points, the cutoff (US Eastern, naive, as :mod:`appcontest.migration` takes

@@ -432,29 +432,30 @@ def _in_schema(node) -> bool:
 
 
 def link_row_ids(app, doctree, docname):
-    """In the tables of the data pages (the codebook's example rows), link each row id to its row."""
+    """On the data pages (the codebook's example rows, its adjudication notes, a dataset
+    page's remarks), link each row id to its row: there an id is a reference the reader
+    can follow, not a code leaking into prose. Titles and the fields tables are left alone."""
     docs = _dataset_docs(app.env)
     if app.builder.format != "html" or posixpath.dirname(docname) not in {posixpath.dirname(d) for d in docs.values()}:
         return
     ids = row_ids()
-    for entry in list(doctree.findall(nodes.entry)):
-        if _in_schema(entry):
+    for text in list(doctree.findall(nodes.Text)):
+        if _in_schema(text) or _in(text, (nodes.title, nodes.literal, nodes.reference, nodes.raw)):
             continue
-        for text in list(entry.findall(nodes.Text)):
-            if _in(text, (nodes.literal, nodes.reference)) or not ROW_ID.search(text):
+        if not ROW_ID.search(text):
+            continue
+        parts, last, value = [], 0, str(text)
+        for m in ROW_ID.finditer(value):
+            row_id = m.group(0)
+            if ids.get(row_id) not in docs:
                 continue
-            parts, last, value = [], 0, str(text)
-            for m in ROW_ID.finditer(value):
-                row_id = m.group(0)
-                if ids.get(row_id) not in docs:
-                    continue
-                parts.append(nodes.Text(value[last : m.start()]))
-                uri = app.builder.get_relative_uri(docname, docs[ids[row_id]]) + "#" + row_id
-                parts.append(nodes.reference(row_id, row_id, refuri=uri, internal=True, classes=["ac-id"]))
-                last = m.end()
-            if parts:
-                parts.append(nodes.Text(value[last:]))
-                text.parent.replace(text, parts)
+            parts.append(nodes.Text(value[last : m.start()]))
+            uri = app.builder.get_relative_uri(docname, docs[ids[row_id]]) + "#" + row_id
+            parts.append(nodes.reference(row_id, row_id, refuri=uri, internal=True, classes=["ac-id"]))
+            last = m.end()
+        if parts:
+            parts.append(nodes.Text(value[last:]))
+            text.parent.replace(text, parts)
 
 
 # --- Environment bookkeeping (parallel reads) and the page script -------------------------
