@@ -71,7 +71,7 @@ def test_html_is_self_contained_and_accessible():
     assert 'aria-describedby="ac-chart-test-figure-desc"' in view
     assert '<p class="ac-chart-desc" id="ac-chart-test-figure-desc">Two bars.</p>' in html
     # The static SVG is inside the labelled image and hidden from assistive technology.
-    static = re.search(r'<div class="ac-chart-static">(<svg\b[^>]*>)', html).group(1)
+    static = re.search(r'<div class="ac-chart-static"[^>]*>(<svg\b[^>]*>)', html).group(1)
     assert 'aria-hidden="true"' in static
     assert "aria-label" not in re.search(r"<svg.*</svg>", html, re.S).group(0)
     assert "Source: Test data." in html
@@ -124,7 +124,7 @@ def test_the_extension_publishes_spec_and_csv_as_files_and_keeps_a_placeholder(t
         body, page="notebooks/x", static_dir=tmp_path, static_url="../_static/", cite="Authors (2026). Book."
     )
     assert "ac-chart-payload" not in out and "data:" not in out and "base64" not in out
-    assert '<div class="ac-chart-static"><svg' in out, "the static image stays in the page"
+    assert re.search(r'<div class="ac-chart-static"[^>]*><svg', out), "the static image stays in the page"
     assert 'data-spec="../_static/charts/notebooks/x/test-figure.vl.json"' in out
     assert 'href="../_static/charts/notebooks/x/test-figure.csv"' in out
     spec = json.loads((tmp_path / "charts/notebooks/x/test-figure.vl.json").read_text(encoding="utf-8"))
