@@ -255,6 +255,9 @@ class Figure:
     table: pd.DataFrame | None = None
     # Shown in place of the chart when its menus leave nothing to draw.
     empty: str = EMPTY_MESSAGE
+    # Said under the static image only (the script removes it with the image): what the
+    # interactive view adds, such as sliders that need JavaScript.
+    static_note: str = ""
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -363,11 +366,12 @@ class Figure:
         subtitle = f'<p class="ac-chart-subtitle">{html.escape(self.subtitle)}</p>' if self.subtitle else ""
         empty = html.escape(self.empty, quote=True)
         svg = self.svg()
+        note = f'<p class="ac-chart-static-note">{html.escape(self.static_note)}</p>' if self.static_note else ""
         return (
             f'<div class="ac-chart" id="{base}" data-name="{self.name}" data-empty="{empty}">'
             f'<p class="ac-chart-title" id="{base}-title">{html.escape(self.title)}</p>{subtitle}'
             f'<div class="ac-chart-view" role="img" aria-labelledby="{base}-title" aria-describedby="{base}-desc">'
-            f'<div class="ac-chart-static"{_intrinsic_size(svg)}>{svg}</div></div>'
+            f'<div class="ac-chart-static"{_intrinsic_size(svg)}>{svg}</div></div>{note}'
             f'<p class="ac-chart-desc" id="{base}-desc">{html.escape(self.description)}</p>'
             f"{self.table_html()}"
             f'<script type="application/json" class="{PAYLOAD_CLASS}">{payload}</script>'
