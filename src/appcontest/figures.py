@@ -91,7 +91,8 @@ def sized(spec: dict, width: int) -> dict:
 
     A single or layered view fits its whole width, axes and legend included (autosize
     ``fit-x``); the panels of a concatenated chart (which Vega-Lite cannot fit) each get
-    the width less the padding, at most a panel's ``maxWidth`` and, given an ``aspect``
+    the width less the padding and any ``inset`` (room for axis labels), at most a panel's
+    ``maxWidth`` and, given an ``aspect``
     (height / width), a height in proportion, both from ``usermeta.appcontest.panels``
     ({panel name: {...}}). Map panels are clipped to their size (:func:`_clip`).
     ``appcontest-charts.js`` (``sizeSpec``) does the same in the browser.
@@ -103,7 +104,7 @@ def sized(spec: dict, width: int) -> dict:
         for panel in spec[key]:
             hints = panels.get(panel.get("name"), {})
             if panel.get("width") == "container":
-                panel["width"] = min(width - 2 * PADDING, hints.get("maxWidth", width))
+                panel["width"] = min(width - 2 * PADDING - hints.get("inset", 0), hints.get("maxWidth", width))
             if "aspect" in hints and isinstance(panel.get("width"), (int, float)):
                 panel["height"] = round(panel["width"] * hints["aspect"])
             _clip(panel)

@@ -118,9 +118,7 @@ REGISTRY: dict[str, Parameter] = {
         ),
         Parameter("instruments", "list", "instruments shown ([] = all)", choices=_vocabulary("measures", "instrument")),
         Parameter("targets", "list", "targets shown ([] = all)", choices=_vocabulary("measures", "target")),
-        Parameter(
-            "as_of", "date", "date on which the clock, or the forecasts, are read", FIRST_DAY, LAST_DAY
-        ),
+        Parameter("as_of", "date", "date on which the clock, or the forecasts, are read", FIRST_DAY, LAST_DAY),
         Parameter(
             "probability_scale",
             "choice",

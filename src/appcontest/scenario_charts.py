@@ -85,12 +85,15 @@ def scorecard_chart(card: pd.DataFrame, scored: pd.DataFrame, *, name: str = "sc
         .mark_text(align="left", fontSize=11, color="#333333")
         .encode(y=alt.Y("scenario:N", sort=order), x="x:Q", text="credit_text:N")
     )
-    chart = alt.layer(bars, labels).properties(width="container", height=56 * len(rows))
+    chart = alt.layer(bars, labels).properties(width="container", height=60 * len(rows))
     seed = card[card["seed"]].sort_values("credit", ascending=False)
     description = (
         f"Bar chart of {len(card)} scenarios, each split into its conditions, coloured by whether each came about; "
         f"the figure at the end of each bar is the scenario's credit. Of the seed's four, "
-        + ", ".join(f"{scenarios.SEED_SHORT[i]} scores {scenarios.share(c)}" for i, c in zip(seed["id"], seed["credit"]))
+        + ", ".join(
+            f"{scenarios.SEED_SHORT[i]} scores {scenarios.share(c)}"
+            for i, c in zip(seed["id"], seed["credit"], strict=True)
+        )
         + "."
     )
     return Figure(
@@ -127,7 +130,10 @@ def scores_chart(rows: pd.DataFrame, *, name: str = "forecast-scores") -> Figure
     ]
     kinds = list(dict.fromkeys(frame["kind"]))
     colour = alt.Color(
-        "kind:N", title=None, scale=alt.Scale(domain=kinds, range=theme.PALETTE[: len(kinds)]), legend=alt.Legend(orient="top", columns=1)
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=kinds, range=theme.PALETTE[: len(kinds)]),
+        legend=alt.Legend(orient="top", columns=1),
     )
     y = alt.Y(
         "forecaster:N",
@@ -153,9 +159,14 @@ def scores_chart(rows: pd.DataFrame, *, name: str = "forecast-scores") -> Figure
         chart,
         name=name,
         title="How well the forecasts scored",
-        subtitle="Brier score of each forecaster's probabilities against the outcome; bars: 95% interval over the words' ranges",
+        subtitle=(
+            "Brier score of each forecaster's probabilities against the outcome; "
+            "bars: 95% interval over the words' ranges"
+        ),
         description=description,
-        source="data/scenarios.csv, conditions.csv, outcomes.csv, forecasts.csv, probability_words.csv and deadlines.csv",
+        source=(
+            "data/scenarios.csv, conditions.csv, outcomes.csv, forecasts.csv, probability_words.csv and deadlines.csv"
+        ),
         data=frame,
         table=tooltip_table(frame, tooltip),
     )
@@ -201,9 +212,17 @@ def crowd_chart(forecasts: pd.DataFrame, *, as_of, name: str = "crowd-over-time"
         .mark_point(filled=True, size=70, opacity=0.85)
         .encode(
             x=alt.X("observed_on:T", title="Observed", axis=TIME_AXIS),
-            y=alt.Y("probability:Q", title="Probability of Yes", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("kind:N", title="Question about", scale=alt.Scale(domain=kinds, range=theme.PALETTE[: len(kinds)])),
-            shape=alt.Shape("resolved_label:N", title="Resolution", scale=alt.Scale(domain=shapes, range=["circle", "square", "triangle-up"][: len(shapes)])),
+            y=alt.Y(
+                "probability:Q", title="Probability of Yes", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+            ),
+            color=alt.Color(
+                "kind:N", title="Question about", scale=alt.Scale(domain=kinds, range=theme.PALETTE[: len(kinds)])
+            ),
+            shape=alt.Shape(
+                "resolved_label:N",
+                title="Resolution",
+                scale=alt.Scale(domain=shapes, range=["circle", "square", "triangle-up"][: len(shapes)]),
+            ),
             tooltip=tooltip,
         )
     )
@@ -238,7 +257,9 @@ def base_rate_chart(path: pd.DataFrame, reading: dict, *, as_of, name: str = "de
         date_text=path["date"].dt.strftime(DATE_FORMAT),
         record=[f"{h} of {n}" for h, n in zip(path["held"], path["n"], strict=True)],
         estimate_text=path["estimate"].map(scenarios.share),
-        band_text=[f"{scenarios.share(lo)} to {scenarios.share(hi)}" for lo, hi in zip(path["low"], path["high"], strict=True)],
+        band_text=[
+            f"{scenarios.share(lo)} to {scenarios.share(hi)}" for lo, hi in zip(path["low"], path["high"], strict=True)
+        ],
     )
     tooltip = [
         alt.Tooltip("date_text:N", title="From"),
@@ -247,14 +268,30 @@ def base_rate_chart(path: pd.DataFrame, reading: dict, *, as_of, name: str = "de
         alt.Tooltip("band_text:N", title="90% credible interval"),
     ]
     x = alt.X("date:T", title=None, axis=TIME_AXIS)
-    band = alt.Chart(frame).mark_area(interpolate="step-after", color=theme.PALETTE[4], opacity=0.35).encode(
-        x=x, y=alt.Y("low:Q", title="Chance the next deadline holds (model)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), y2="high:Q"
+    band = (
+        alt.Chart(frame)
+        .mark_area(interpolate="step-after", color=theme.PALETTE[4], opacity=0.35)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "low:Q",
+                title="Chance the next deadline holds (model)",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            y2="high:Q",
+        )
     )
-    line = alt.Chart(frame).mark_line(interpolate="step-after", color=theme.PALETTE[0], strokeWidth=2.5, point=True).encode(
-        x=x, y="estimate:Q", tooltip=tooltip
+    line = (
+        alt.Chart(frame)
+        .mark_line(interpolate="step-after", color=theme.PALETTE[0], strokeWidth=2.5, point=True)
+        .encode(x=x, y="estimate:Q", tooltip=tooltip)
     )
     when = pd.DataFrame(
-        {"date": [pd.Timestamp(as_of)], "label": [f"{pd.Timestamp(as_of):%d %b %Y}: {scenarios.share(reading['estimate'])}"]}
+        {
+            "date": [pd.Timestamp(as_of)],
+            "label": [f"{pd.Timestamp(as_of):%d %b %Y}: {scenarios.share(reading['estimate'])}"],
+        }
     )
     rule = alt.Chart(when).mark_rule(color=theme.GREY, strokeDash=[4, 3]).encode(x="date:T")
     late = pd.Timestamp(as_of) > frame["date"].min() + (frame["date"].max() - frame["date"].min()) / 2
@@ -274,7 +311,9 @@ def base_rate_chart(path: pd.DataFrame, reading: dict, *, as_of, name: str = "de
         chart,
         name=name,
         title="Model: how often a TikTok deadline held as written",
-        subtitle="Rule of succession (uniform prior) on the deadlines resolved so far; a model, not a forecast anyone made",
+        subtitle=(
+            "Rule of succession (uniform prior) on the deadlines resolved so far; a model, not a forecast anyone made"
+        ),
         description=description,
         source=DATASET_SOURCE.format(name="deadlines") + "; model: beta-binomial with a uniform prior",
         data=frame[["date", "n", "held", "estimate", "low", "high"]],
@@ -285,7 +324,9 @@ def base_rate_chart(path: pd.DataFrame, reading: dict, *, as_of, name: str = "de
 SLIDER_START = 0.5
 
 
-def your_forecast_chart(card: pd.DataFrame, seed_score: float, crowd_score: float, *, name: str = "your-forecast") -> Figure:
+def your_forecast_chart(
+    card: pd.DataFrame, seed_score: float, crowd_score: float, *, name: str = "your-forecast"
+) -> Figure:
     """The reader's forecast: four sliders (Vega-Lite params bound to range inputs) set a
     probability for each of the seed's scenarios; the chart shows them against the outcome
     and the reader's Brier score beside the seed's and the markets'. No kernel: the
@@ -320,12 +361,32 @@ def your_forecast_chart(card: pd.DataFrame, seed_score: float, crowd_score: floa
         alt.Tooltip("p_text:N", title="Your probability"),
         alt.Tooltip("credit_text:N", title="Outcome (credit)"),
     ]
-    y = alt.Y("scenario:N", title=None, sort=frame["scenario"].tolist())
-    x = alt.X("p:Q", title="Your probability, and the outcome (black tick)", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    names = frame["scenario"].tolist()
+    y = alt.Y(
+        "scenario:N",
+        title=None,
+        sort=names,
+        axis=alt.Axis(labelExpr=wrapped_labels(names, chars=14), labelLimit=105, minExtent=110, maxExtent=110),
+    )
+    x = alt.X(
+        "p:Q",
+        title="Your probability, and the outcome (black tick)",
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format="%"),
+    )
     bars = yours.mark_bar(color=theme.PALETTE[0], height=16).encode(y=y, x=x, tooltip=tooltip)
-    ticks = alt.Chart(frame).mark_tick(color="#000000", thickness=3, size=24).encode(y=y, x=alt.X("credit:Q"), tooltip=[
-        alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("credit_text:N", title="Outcome (credit)")
-    ])
+    ticks = (
+        alt.Chart(frame)
+        .mark_tick(color="#000000", thickness=3, size=24)
+        .encode(
+            y=y,
+            x=alt.X("credit:Q"),
+            tooltip=[
+                alt.Tooltip("scenario:N", title="Scenario"),
+                alt.Tooltip("credit_text:N", title="Outcome (credit)"),
+            ],
+        )
+    )
     top = alt.layer(bars, ticks).properties(width="container", height=36 * len(frame), name="probabilities")
     # The scores: the reader's over the four scenarios, beside the fixed ones.
     fixed = pd.DataFrame(
@@ -342,19 +403,28 @@ def your_forecast_chart(card: pd.DataFrame, seed_score: float, crowd_score: floa
         .transform_calculate(who="'You (four scenarios)'")
     )
     order = ["You (four scenarios)", *fixed["who"]]
-    score_y = alt.Y("who:N", title=None, sort=order, axis=alt.Axis(labelExpr=wrapped_labels(order, chars=18), labelLimit=130))
+    score_y = alt.Y(
+        "who:N",
+        title=None,
+        sort=order,
+        axis=alt.Axis(labelExpr=wrapped_labels(order, chars=14), labelLimit=105, minExtent=110, maxExtent=110),
+    )
     score_x = alt.X("score:Q", title="Brier score (lower is better)", scale=alt.Scale(domain=[0, 1]))
     score_tip = [alt.Tooltip("who:N", title="Forecaster"), alt.Tooltip("score_text:N", title="Brier score")]
-    mine_bar = mine.transform_calculate(score_text="format(datum.score, '.2f')").mark_bar(color=theme.PALETTE[1], height=16).encode(
-        y=score_y, x=score_x, tooltip=score_tip
+    mine_bar = (
+        mine.transform_calculate(score_text="format(datum.score, '.2f')")
+        .mark_bar(color=theme.PALETTE[1], height=16)
+        .encode(y=score_y, x=score_x, tooltip=score_tip)
     )
     fixed_bar = (
         alt.Chart(fixed.assign(score_text=fixed["score"].map(scenarios.score_text)))
         .mark_bar(color=theme.GREY, height=16)
         .encode(y=score_y, x=score_x, tooltip=score_tip)
     )
-    score_labels = mine.transform_calculate(score_text="format(datum.score, '.2f')").mark_text(align="left", dx=4, fontSize=11).encode(
-        y=score_y, x=score_x, text="score_text:N"
+    score_labels = (
+        mine.transform_calculate(score_text="format(datum.score, '.2f')")
+        .mark_text(align="left", dx=4, fontSize=11)
+        .encode(y=score_y, x=score_x, text="score_text:N")
     )
     fixed_labels = (
         alt.Chart(fixed.assign(score_text=fixed["score"].map(scenarios.score_text)))
@@ -364,7 +434,13 @@ def your_forecast_chart(card: pd.DataFrame, seed_score: float, crowd_score: floa
     bottom = alt.layer(mine_bar, fixed_bar, score_labels, fixed_labels).properties(
         width="container", height=40 * len(order), name="scores"
     )
-    chart = alt.vconcat(top, bottom, spacing=24).add_params(*sliders)
+    # Each panel is as wide as the column less room for its row labels (figures.sized).
+    panels = {"probabilities": {"inset": 125}, "scores": {"inset": 125}}
+    chart = (
+        alt.vconcat(top, bottom, spacing=24)
+        .add_params(*sliders)
+        .properties(usermeta={"appcontest": {"panels": panels}})
+    )
     table = frame.assign(p_text=scenarios.share(SLIDER_START))
     description = (
         "Interactive chart with four sliders, one per scenario of the seed, each setting a probability from 0 to 100%. "
@@ -375,7 +451,10 @@ def your_forecast_chart(card: pd.DataFrame, seed_score: float, crowd_score: floa
         chart,
         name=name,
         title="Your forecast: set a probability for each scenario",
-        subtitle="Move the sliders above the chart (keyboard: Tab to a slider, then the arrow keys); the score updates at once",
+        subtitle=(
+            "Move the sliders above the chart (keyboard: Tab to a slider, then the arrow keys); "
+            "the score updates at once"
+        ),
         description=description,
         source="data/scenarios.csv, conditions.csv, outcomes.csv; the seed's and the markets' scores as in the chapter",
         data=frame,

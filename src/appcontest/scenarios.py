@@ -437,7 +437,10 @@ def analysis(
         verbal_forecasts(scenarios_, words, scale, reading={"SC01": SC01_READING, **READING}), card
     )
     with_sc01 = with_sc01[with_sc01["id"].isin(SEED_SHORT)]
-    by_scale = {s: forecaster_scores(score_forecasts(verbal_forecasts(scenarios_, words, s), card).query("id in @SEED_SHORT")) for s in TERMS}
+    by_scale = {
+        s: forecaster_scores(score_forecasts(verbal_forecasts(scenarios_, words, s), card).query("id in @SEED_SHORT"))
+        for s in TERMS
+    }
     shutdown = float(scored_conditions.set_index("id").loc[SHUTDOWN_CONDITION, "credit"])
     crowd = crowd_scores(crowd_latest(forecasts, as_of), shutdown)
     own = crowd[crowd["own_outcome"].notna()]
@@ -447,15 +450,15 @@ def analysis(
 
     rows = []
     for s, result in by_scale.items():
-        chosen = " (chosen scale)" if s == scale else ""
+        chosen = ", chosen" if s == scale else ""
         rows.append(
             {
-                "forecaster": f"Sun and Chen, {SCALE_LABEL[s]}{chosen}",
+                "forecaster": f"Seed, {SCALE_LABEL[s]}{chosen}",
                 "what": f"{result['n']} worded scenarios (shutdown, reversal), central value",
                 "brier": result["central_brier"],
                 "low": result["brier_low"],
                 "high": result["brier_high"],
-                "kind": "Seed, words read on a scale",
+                "kind": "Seed (words on a scale)",
             }
         )
     rows.append(
@@ -465,7 +468,7 @@ def analysis(
             "brier": other_score["central_brier"],
             "low": other_score["brier_low"],
             "high": other_score["brier_high"],
-            "kind": "Other analysts, words read on a scale",
+            "kind": "Other analysts (words)",
         }
     )
     if len(own):
@@ -558,7 +561,7 @@ def analysis(
         "seed-on-as-of": (
             "after the seed was written"
             if as_of.date() >= SEED_WRITTEN_BEFORE
-            else "before the seed was finished, so the comparison gives the crowd a head start in knowledge it did not yet have"
+            else "before the seed was written"
             if as_of.date() < SEED_WRITTEN_AFTER
             else "while the seed was being written"
         ),

@@ -184,7 +184,7 @@
       out[key] = out[key].map(function (panel) {
         var p = Object.assign({}, panel);
         var hints = panels[p.name] || {};
-        if (p.width === "container") p.width = Math.min(width - 2 * PADDING, hints.maxWidth || width);
+        if (p.width === "container") p.width = Math.min(width - 2 * PADDING - (hints.inset || 0), hints.maxWidth || width);
         if (hints.aspect && typeof p.width === "number") p.height = Math.round(p.width * hints.aspect);
         // A map panel draws nothing outside itself (appcontest.figures._clip).
         if (p.projection && typeof p.width === "number" && typeof p.height === "number") {
