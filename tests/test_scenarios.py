@@ -99,3 +99,30 @@ def test_the_forecast_figure_has_four_keyboard_sliders_and_a_static_note():
     assert len(params) == 4
     assert "sliders need JavaScript" in fig.html()
     assert isinstance(fig.table_frame(), pd.DataFrame)
+
+
+def test_every_scenario_chart_is_readable_at_phone_width_and_names_no_row_ids():
+    import re
+
+    from appcontest import figures
+    from appcontest.sphinxext import datasets
+
+    tables = {
+        n: data.load(n) for n in ("scenarios", "conditions", "outcomes", "probability_words", "forecasts", "deadlines")
+    }
+    result = scenarios.analysis(*tables.values(), as_of="2025-09-15", scale="icd203")
+    figs = [
+        scenario_charts.scorecard_chart(result["card"], result["conditions"]),
+        scenario_charts.scores_chart(result["score_rows"]),
+        scenario_charts.crowd_chart(tables["forecasts"], as_of="2025-09-15"),
+        scenario_charts.base_rate_chart(
+            scenarios.base_rate_path(tables["deadlines"]), result["base_rate"], as_of="2025-09-15"
+        ),
+        scenario_charts.your_forecast_chart(result["card"], 0.17, 0.02),
+    ]
+    for fig in figs:
+        small = [(t, round(z, 1)) for t, z in figures.text_sizes(fig.svg()) if z < figures.MIN_TEXT_PX]
+        assert not small, f"{fig.name}: text under {figures.MIN_TEXT_PX} px at phone width: {small[:5]}"
+        words = " ".join(fig.table_frame().astype(str).to_numpy().ravel()) + " " + " ".join(fig.table_frame().columns)
+        assert not re.search(datasets.ROW_ID, words), f"{fig.name}: a row id in its table"
+    assert "Model" in figs[3].title and "Model output" in figs[3].description

@@ -172,7 +172,13 @@ def scores_chart(rows: pd.DataFrame, *, name: str = "forecast-scores") -> Figure
     )
 
 
-QUESTION_KIND = (("ban", "A US ban"), ("sold|acquire", "A sale"), ("law|legislation", "A law"), ("", "Other"))
+# What a question asks, from its wording and what its Yes means; a law first (a question on
+# legislation "to ban" is about the law), then a ban (or the app becoming unusable), then a sale.
+QUESTION_KIND = (
+    (r"legislation|become law", "A law"),
+    (r"\bban|unusable", "A US ban"),
+    (r"sold|acquire|partnership", "A sale"),
+)
 
 
 def question_kind(question: str) -> str:
@@ -190,7 +196,7 @@ def crowd_chart(forecasts: pd.DataFrame, *, as_of, name: str = "crowd-over-time"
     seen = forecasts[forecasts["observed_on"].notna()].copy()
     resolved = {"yes": "Resolved yes", "no": "Resolved no", "unknown": "Resolution not found"}
     seen = seen.assign(
-        kind=seen["question"].map(question_kind),
+        kind=(seen["question"] + " " + seen["probability_of"].fillna("")).map(question_kind),
         resolved_label=seen["resolved_as"].map(resolved),
         observed_text=seen["observed_on"].dt.strftime(DATE_FORMAT),
         share_text=seen["probability"].map(scenarios.share),
@@ -205,7 +211,7 @@ def crowd_chart(forecasts: pd.DataFrame, *, as_of, name: str = "crowd-over-time"
         alt.Tooltip("resolved_label:N", title="Resolution"),
         alt.Tooltip("sources:N", title="Source"),
     ]
-    kinds = [k for _, k in QUESTION_KIND if k in set(seen["kind"])]
+    kinds = [k for k in ("A US ban", "A sale", "A law", "Other") if k in set(seen["kind"])]
     shapes = [v for v in resolved.values() if v in set(seen["resolved_label"])]
     points = (
         alt.Chart(seen)
@@ -226,7 +232,9 @@ def crowd_chart(forecasts: pd.DataFrame, *, as_of, name: str = "crowd-over-time"
             tooltip=tooltip,
         )
     )
-    when = pd.DataFrame({"date": [pd.Timestamp(as_of)], "label": [f"read on {pd.Timestamp(as_of):%d %b %Y}"]})
+    when = pd.DataFrame(
+        {"date": [pd.Timestamp(as_of)], "label": [f"read on {pd.Timestamp(as_of).day} {pd.Timestamp(as_of):%b %Y}"]}
+    )
     rule = alt.Chart(when).mark_rule(color=theme.GREY, strokeDash=[4, 3]).encode(x="date:T")
     label = (
         alt.Chart(when)
@@ -290,7 +298,7 @@ def base_rate_chart(path: pd.DataFrame, reading: dict, *, as_of, name: str = "de
     when = pd.DataFrame(
         {
             "date": [pd.Timestamp(as_of)],
-            "label": [f"{pd.Timestamp(as_of):%d %b %Y}: {scenarios.share(reading['estimate'])}"],
+            "label": [f"{pd.Timestamp(as_of).day} {pd.Timestamp(as_of):%b %Y}: {scenarios.share(reading['estimate'])}"],
         }
     )
     rule = alt.Chart(when).mark_rule(color=theme.GREY, strokeDash=[4, 3]).encode(x="date:T")
@@ -370,7 +378,7 @@ def your_forecast_chart(
     )
     x = alt.X(
         "p:Q",
-        title="Your probability, and the outcome (black tick)",
+        title="Probability (tick: outcome)",
         scale=alt.Scale(domain=[0, 1]),
         axis=alt.Axis(format="%"),
     )
@@ -391,7 +399,7 @@ def your_forecast_chart(
     # The scores: the reader's over the four scenarios, beside the fixed ones.
     fixed = pd.DataFrame(
         {
-            "who": ["Seed (its worded scenarios)", "Markets (own questions)"],
+            "who": [f"Seed ({int(frame['scored_by_seed'].sum())} worded scenarios)", "Markets (own questions)"],
             "score": [round(seed_score, 4), round(crowd_score, 4)],
         }
     )
@@ -432,7 +440,7 @@ def your_forecast_chart(
         .encode(y=score_y, x=score_x, text="score_text:N")
     )
     bottom = alt.layer(mine_bar, fixed_bar, score_labels, fixed_labels).properties(
-        width="container", height=40 * len(order), name="scores"
+        width="container", height=48 * len(order), name="scores"
     )
     # Each panel is as wide as the column less room for its row labels (figures.sized).
     panels = {"probabilities": {"inset": 125}, "scores": {"inset": 125}}
