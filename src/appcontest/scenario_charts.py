@@ -236,9 +236,11 @@ def crowd_chart(forecasts: pd.DataFrame, *, as_of, name: str = "crowd-over-time"
         {"date": [pd.Timestamp(as_of)], "label": [f"read on {pd.Timestamp(as_of).day} {pd.Timestamp(as_of):%b %Y}"]}
     )
     rule = alt.Chart(when).mark_rule(color=theme.GREY, strokeDash=[4, 3]).encode(x="date:T")
+    # The label on the side of the line with room: left of it late in the span, right early.
+    late = pd.Timestamp(as_of) > seen["observed_on"].min() + (seen["observed_on"].max() - seen["observed_on"].min()) / 2
     label = (
         alt.Chart(when)
-        .mark_text(align="right", dx=-4, fontSize=11, color="#333333")
+        .mark_text(align="right" if late else "left", dx=-4 if late else 4, fontSize=11, color="#333333")
         .encode(x="date:T", y=alt.value(10), text="label:N")
     )
     chart = alt.layer(points, rule, label).properties(width="container", height=theme.HEIGHT)
@@ -400,9 +402,10 @@ def your_forecast_chart(
     fixed = pd.DataFrame(
         {
             "who": [f"Seed ({int(frame['scored_by_seed'].sum())} worded scenarios)", "Markets (own questions)"],
-            "score": [round(seed_score, 4), round(crowd_score, 4)],
+            "score": [seed_score, crowd_score],
         }
     )
+    fixed = fixed[fixed["score"].notna()].assign(score=lambda f: f["score"].round(4))  # no markets priced yet
     mine = (
         alt.Chart(frame)
         .transform_calculate(p=f"({pick}) / 100")

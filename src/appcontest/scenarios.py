@@ -512,7 +512,7 @@ def analysis(
         "as-of": as_of,
         "probability-scale": SCALE_LABEL[scale],
         "n-scenarios": len(card),
-        "n-scenario-sets": card["scenario_set"].nunique(),
+        "n-scenario-sets": count_text(card["scenario_set"].nunique()),
         "n-conditions": len(scored_conditions),
         "n-conditions-settled-by-as-of": int((scored_conditions["resolved_on"] <= as_of).sum()),
         "sale-credit": share(seed_card.loc["SC01", "credit"]),
@@ -520,7 +520,7 @@ def analysis(
         "shutdown-credit": share(seed_card.loc["SC03", "credit"]),
         "reversal-credit": share(seed_card.loc["SC04", "credit"]),
         "best-seed-scenario": SEED_SHORT[best_seed].lower(),
-        "n-seed-worded": len(seed),
+        "n-seed-worded": count_text(len(seed)),
         "seed-shutdown-term": seed.set_index("id").loc["SC03", "term"],
         "seed-shutdown-p": share(shutdown_p),
         "seed-reversal-term": seed.set_index("id").loc["SC04", "term"],
@@ -537,21 +537,22 @@ def analysis(
             f"{score_text(min(r['central_brier'] for r in by_scale.values()))} to "
             f"{score_text(max(r['central_brier'] for r in by_scale.values()))}"
         ),
-        "n-other-worded": len(others),
+        "n-other-worded": count_text(len(others)),
         "others-brier": score_text(other_score["central_brier"]),
         "others-brier-low": score_text(other_score["brier_low"]),
         "others-brier-high": score_text(other_score["brier_high"]),
         "mc-draws": f"{DRAWS:,}",
         "mc-seed": str(SEED),
-        "n-crowd-questions": len(crowd),
-        "n-crowd-own": len(own),
+        "n-crowd-questions": count_text(len(crowd)),
+        "crowd-last-priced": day_text(crowd["observed_on"].max()) if len(crowd) else "no day on record",
+        "n-crowd-own": count_text(len(own)),
         "crowd-brier-own": score_text(float(own["brier_own"].mean())) if len(own) else "not computable",
-        "n-crowd-ban": len(book),
+        "n-crowd-ban": count_text(len(book)),
         "crowd-brier-book": score_text(float(book["brier_book"].mean())) if len(book) else "not computable",
         "polymarket-ban-price": share(float(polymarket["probability"].iloc[0])) if len(polymarket) else "no price",
-        "n-forecasts-undated": int(forecasts["observed_on"].isna().sum()),
-        "base-rate-n": rate["n"],
-        "base-rate-held": rate["held"],
+        "n-forecasts-undated": count_text(int(forecasts["observed_on"].isna().sum())),
+        "base-rate-n": count_text(rate["n"]),
+        "base-rate-held": count_text(rate["held"]),
         "base-rate-estimate": share(rate["estimate"]),
         "base-rate-low": share(rate["low"]),
         "base-rate-high": share(rate["high"]),
@@ -579,6 +580,14 @@ def analysis(
         "crowd_score": float(own["brier_own"].mean()) if len(own) else float("nan"),
         "facts": facts,
     }
+
+
+COUNT_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def count_text(n: int) -> str:
+    """A small count in words, as prose writes it: 0 -> 'none', 2 -> 'two', 12 -> '12'."""
+    return COUNT_WORDS[n] if 0 <= n < len(COUNT_WORDS) else f"{n:,}"
 
 
 def day_text(value) -> str:
