@@ -55,7 +55,7 @@ def test_a_code_edit_runs_the_chapter_again(data_copy, monkeypatch):
     source = data_copy / "notebooks" / "x.ipynb"
     nbformat.write(chapter(), source)
     calls = []
-    monkeypatch.setattr(execute, "run_papermill", lambda s, t, p=None: calls.append(s) or 1.5)
+    monkeypatch.setattr(execute, "run_papermill", lambda s, t, p=None, label=None: calls.append(s) or 1.5)
     assert execute.refresh(source) == ("executed", 1.5)
     assert calls == [source]
 

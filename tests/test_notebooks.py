@@ -21,6 +21,10 @@ from appcontest import execute, regression
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# Counterfactual pages: the parent's code with other parameters (appcontest.execute). They
+# have a reference and must be current like a chapter; the conventions below are the
+# parent's, checked on the parent.
+VARIANTS = sorted((ROOT / "notebooks" / "variants").glob("*.ipynb"))
 PAGES = sorted((ROOT / "book").rglob("*.md"))
 GLUE_ROLE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]+)`")
 GLUE_DIRECTIVE = re.compile(r"^```\{glue(?::[a-z]+)?\}\s+(\S+)", re.M)
@@ -53,7 +57,7 @@ def executed(path: Path) -> dict:
 def check_against(reference: dict, executed_path: Path, tmp_path: Path):
     """pytest-notebook: the reference (as a notebook) against the executed chapter's reduction."""
     initial = tmp_path / "reference.ipynb"
-    nbformat.write(regression.as_notebook(reference, executed_path.name), initial)
+    nbformat.write(regression.as_notebook(reference, regression.display_name(executed_path)), initial)
     fixture = NBRegressionFixture(exec_notebook=False, post_processors=("appcontest-reference",))
     fixture.diff_color_words = False
     fixture.diff_use_color = False
@@ -62,7 +66,9 @@ def check_against(reference: dict, executed_path: Path, tmp_path: Path):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", NOTEBOOKS + VARIANTS, ids=lambda p: p.relative_to(ROOT / "notebooks").with_suffix("").as_posix()
+)
 def test_glued_values_and_figures_match_the_reference(path, tmp_path):
     executed(path)
     reference_file = regression.reference_path(path)
@@ -82,10 +88,20 @@ def test_the_regression_fails_on_a_changed_number_and_names_it(tmp_path):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", NOTEBOOKS + VARIANTS, ids=lambda p: p.relative_to(ROOT / "notebooks").with_suffix("").as_posix()
+)
 def test_the_execution_is_current(path):
-    source = nbformat.read(path, as_version=4)
-    assert execute.is_current(source, executed(path)), f"{path.name} changed since `make book` executed it"
+    executed(path)
+    assert execute.current(path), f"{path.name} (or its parent) changed since `make book` executed it"
+
+
+def test_every_variant_is_valid_and_a_section_of_its_parent_in_the_toc():
+    from appcontest.sphinxext import notebooks
+
+    for path in VARIANTS:
+        execute.variant(path)
+    notebooks.check_toc(ROOT)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

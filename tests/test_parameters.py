@@ -73,3 +73,16 @@ def test_only_the_kinds_the_chapters_use_can_be_registered():
     assert set(parameters.KINDS) == {p.kind for p in parameters.REGISTRY.values()}
     with pytest.raises(ValueError, match="kind 'int' is not one of date, list"):
         parameters.Parameter("year", "int", "a year", 2015, 2026)
+
+
+def test_numbers_are_checked_for_type_range_and_whole_counts():
+    assert parameters.check(outage_days="30")["outage_days"] == 30.0
+    assert parameters.check(bootstrap_runs=200)["bootstrap_runs"] == 200
+    for name, value, allowed in (
+        ("outage_days", 400, "a number from 0 to 365"),
+        ("outage_days", True, "a number from 0 to 365"),
+        ("bootstrap_runs", 200.5, "a whole number from 20 to 2000"),
+        ("bootstrap_runs", "many", "a whole number from 20 to 2000"),
+    ):
+        with pytest.raises(parameters.ParameterError, match=f"parameter '{name}': got .*; allowed: {allowed}"):
+            parameters.check(**{name: value})

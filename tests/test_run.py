@@ -29,6 +29,8 @@ NON_DEFAULT = {
     ],
     "clock": ["-p", "start_date", "2024-01-01", "-p", "as_of", "2025-03-01"],
     "scenarios": ["-p", "as_of", "2025-09-15", "-p", "probability_scale", "icd203"],
+    # A later window and a smaller model band: fewer figures, other interval ends.
+    "migration": ["-p", "start_date", "2025-01-13", "-p", "bootstrap_runs", "50"],
 }
 
 

@@ -475,6 +475,9 @@ def test_the_rows_table_filters_as_the_reader_types_and_stays_inside_a_phone_scr
     # The page itself never scrolls sideways; the table does, inside its frame.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     frame = page.locator(".ac-rows-scroll")
+    # The table is laid out when it comes near the viewport (content-visibility), as the reader scrolls.
+    frame.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.ac-rows-scroll').scrollWidth > 390")
     assert frame.evaluate("e => e.scrollWidth > e.clientWidth")
     box = page.get_by_label("Search the rows")
     box.focus()

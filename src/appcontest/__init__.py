@@ -11,7 +11,7 @@ Modules, one job each:
 - :mod:`appcontest.clock`: the sell-or-ban deadline model.
 - :mod:`appcontest.concepts`: conceptual shapes drawn as illustrations, not data.
 - :mod:`appcontest.theme`: the book's chart theme (palette, type, sizes).
-- :mod:`appcontest.fonts`: the shipped font (Noto Sans), registered with vl-convert.
+- :mod:`appcontest.fonts`: the shipped fonts (Noto Sans, Noto Sans CJK SC), registered with vl-convert.
 - :mod:`appcontest.figures`: turn an Altair chart into an offline, accessible figure.
 - :mod:`appcontest.charts`: the chart builders the chapters call.
 - :mod:`appcontest.chapter`: glue values and figures into a chapter's prose.

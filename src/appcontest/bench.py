@@ -4,6 +4,8 @@ A benchmark, not a test: the figures depend on the machine and its load, so targ
 printed beside the measurements, never asserted. ``make book`` is timed as a writer runs
 it, on a temporary copy of the book (APPCONTEST_ROOT points the package at it), so the
 prose and data edits it times never touch your files. ``make test`` is timed in place.
+Counterfactual pages (``notebooks/variants/``) are included: they execute with the book,
+and their papermill times are listed after the chapters'.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ SCRIPT = re.compile(r"""<script\b[^>]*\bsrc=["']([^"'#?]+)""")
 LINK = re.compile(
     r"""<link\b(?=[^>]*\brel=["'](?:stylesheet|preload|icon|modulepreload)["'])[^>]*\bhref=["']([^"'#?]+)"""
 )
-EXECUTED = re.compile(r"notebooks/([\w-]+\.ipynb): executed")
+# Chapters and counterfactual pages (notebooks/variants/<name>.ipynb) alike.
+EXECUTED = re.compile(r"notebooks/((?:variants/)?[\w-]+\.ipynb): executed")
 # What a writer waits for (issue 7); printed beside each measurement, never asserted.
 TARGETS = {"clean": 30.0, "nothing": 1.0, "prose": 4.0}
 
@@ -54,12 +57,19 @@ def _append_to_last_markdown_cell(path: Path) -> None:
 
 
 def _execution_seconds(root: Path) -> list[list[str]]:
+    """Each chapter's papermill time, then each counterfactual page's (a run of its parent)."""
     import nbformat
 
+    executed = root / "_build" / "executed"
     rows = []
-    for path in sorted((root / "_build" / "executed").glob("*.ipynb")):
-        seconds = nbformat.read(path, as_version=4).metadata.get("appcontest", {}).get("seconds")
-        rows.append([f"notebooks/{path.name}", f"{seconds:.1f}" if seconds is not None else "?"])
+    for pattern in ("*.ipynb", "variants/*.ipynb"):
+        for path in sorted(executed.glob(pattern)):
+            if path.name.endswith(".partial.ipynb"):
+                continue
+            seconds = nbformat.read(path, as_version=4).metadata.get("appcontest", {}).get("seconds")
+            rows.append(
+                [f"notebooks/{path.relative_to(executed).as_posix()}", f"{seconds:.1f}" if seconds is not None else "?"]
+            )
     return rows
 
 
@@ -127,8 +137,11 @@ def main(run_tests: bool = True) -> None:
         )
     print(f"Build and test timings (seconds; this machine: {os.cpu_count()} cores, this load)\n")
     print(_table(["step", "seconds", "target", "", "chapters executed / result"], timings))
-    print("\nExecution time of each chapter (seconds, papermill, as recorded in its executed copy)\n")
-    print(_table(["chapter", "seconds"], executions))
+    print(
+        "\nExecution time of each chapter and counterfactual page (seconds, papermill, as recorded in its"
+        " executed copy)\n"
+    )
+    print(_table(["chapter or counterfactual page", "seconds"], executions))
     print(
         "\nTransfer size of each built page: the HTML alone, and with the scripts and stylesheets it loads"
         " (KiB; fonts and images that stylesheets load on demand are not counted)\n"

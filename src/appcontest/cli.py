@@ -2,7 +2,9 @@
 
 ``appcontest run NOTEBOOK -p NAME VALUE ...`` executes a chapter with other parameter
 values into ``_build/runs/`` (never over the source), after checking every name and
-value; ``make run NB=... P="..."`` calls it.
+value; ``make run NB=... P="..."`` calls it. ``appcontest execute`` refreshes the chapters
+and their counterfactual pages (``notebooks/variants/``, see :mod:`appcontest.execute`);
+``appcontest reference`` writes a reference for each of both.
 """
 
 from __future__ import annotations
@@ -55,12 +57,18 @@ def render(executed: Path, source: Path) -> Path:
 
 
 def run(notebook: str, pairs: list[list[str]], html: bool = True) -> Path:
-    from .execute import run_papermill
+    from .execute import is_variant, run_papermill, variant
     from .parameters import check_run
 
     source = Path(notebook).resolve()
     if not source.exists() or source.suffix != ".ipynb":
         raise SystemExit(f"error: {notebook} is not a notebook file (.ipynb)")
+    if is_variant(source):
+        v = variant(source)
+        raise SystemExit(
+            f"error: {notebook} is a counterfactual page of {v.parent.name}: `appcontest execute` (make book) "
+            f"keeps it current; to run the chapter with other values, `appcontest run notebooks/{v.parent.name} -p ...`"
+        )
     # Values stay text: the registry parses each kind (dates, numbers, lists written
     # "a,b" or "[a, b]"), and an error message then quotes exactly what was typed.
     given = dict(pairs)
@@ -97,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .build import BuildError
     from .data import DataError
-    from .execute import ExecutionError
+    from .execute import ExecutionError, VariantError
     from .parameters import ParameterError
 
     try:
@@ -111,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             from . import execute
 
             for source, what, seconds in execute.refresh_all():
-                print(f"{source.name}: {what}" + (f" in {seconds:.1f} s" if what == "executed" else ""))
+                name = f"variants/{source.name}" if execute.is_variant(source) else source.name
+                print(f"{name}: {what}" + (f" in {seconds:.1f} s" if what == "executed" else ""))
         elif args.command == "build":
             from . import build
 
@@ -119,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "reference":
             from . import execute, regression
 
-            for chapter in execute.chapters():
+            # Counterfactual pages too: their numbers are the book's as much as the chapters'.
+            for chapter in execute.chapters() + execute.variants():
                 print(f"wrote {regression.write(execute.executed_path(chapter)).relative_to(paths.root())}")
         elif args.command == "conf":
             from . import build
@@ -148,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             from . import audit
 
             return audit.main(args.pages)
-    except (ParameterError, DataError) as exc:
+    except (ParameterError, DataError, VariantError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (ExecutionError, BuildError) as exc:

@@ -10,6 +10,19 @@ and every input it can read (the data files, the bibliography, the package's cod
 fonts). When the key still matches, the notebook is not run again; if only its prose
 changed, the new markdown cells are written into the executed copy, which takes
 milliseconds. Stale chapters are executed in parallel, one process each.
+
+Counterfactual pages (*variants*): a chapter run with other parameters, rendered as a
+page of the book and rebuilt with it. Each is a small committed descriptor,
+``notebooks/variants/<name>.ipynb``, with no code: its metadata
+``appcontest.variant = {"of": "<chapter>.ipynb", "parameters": {...}}`` names the parent
+chapter and the values, and its markdown gives the page's title (``# ...``) and a short
+paragraph on what differs. :func:`variant` validates a descriptor (the parent exists,
+every parameter is declared by it and allowed, see :func:`appcontest.parameters.check_run`).
+Refreshing a variant runs the *parent* with those parameters into
+``_build/executed/variants/<name>.ipynb``, keyed by the parent's code, the parameters and
+the inputs, so a code, data or package change re-executes it and a prose edit of the
+parent is merged without a kernel, exactly as for the chapter itself.
+:func:`refresh_all` refreshes chapters and variants together.
 """
 
 from __future__ import annotations
@@ -18,8 +31,10 @@ import copy
 import hashlib
 import json
 import os
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -36,6 +51,16 @@ class ExecutionError(RuntimeError):
     """A chapter raised while it ran; the message names the notebook and the error."""
 
 
+class VariantError(ValueError):
+    """A counterfactual page's descriptor was refused; the message names the file and the problem."""
+
+
+VARIANTS = "variants"
+VARIANT_FIELD = "variant"
+# A variant's name prefixes the labels of its page (fig-x -> <name>-fig-x): a label's alphabet.
+VARIANT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
 def executed_dir() -> Path:
     return paths.root() / "_build" / "executed"
 
@@ -44,8 +69,100 @@ def chapters() -> list[Path]:
     return sorted((paths.root() / "notebooks").glob("*.ipynb"))
 
 
+def variants() -> list[Path]:
+    """The counterfactual pages' descriptors, ``notebooks/variants/*.ipynb``."""
+    return sorted((paths.root() / "notebooks" / VARIANTS).glob("*.ipynb"))
+
+
+def is_variant(source: Path) -> bool:
+    source = Path(source)
+    return source.parent.name == VARIANTS and source.parent.parent.name == "notebooks"
+
+
 def executed_path(source: Path) -> Path:
-    return executed_dir() / Path(source).name
+    source = Path(source)
+    if is_variant(source):
+        return executed_dir() / VARIANTS / source.name
+    return executed_dir() / source.name
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A validated descriptor: the parent chapter, its parameters and the page's own prose."""
+
+    path: Path
+    parent: Path
+    parameters: dict  # as papermill is given them (dates as ISO text), and as the key hashes them
+    title: str  # the H1 line, "# ..."
+    paragraph: str  # what differs from the parent (markdown)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def variant(path: Path, notebook: dict | None = None) -> Variant:
+    """Read and validate the descriptor at ``path``; raise VariantError naming the file."""
+    from .parameters import ParameterError, check_run
+
+    path = Path(path)
+    rel = _rel(path)
+    if not VARIANT_NAME.match(path.stem):
+        raise VariantError(f"{rel}: a variant's file name is lower-case letters, digits and '-' (it prefixes labels)")
+    if notebook is None:
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except Exception as exc:  # nbformat raises several kinds for a broken file
+            raise VariantError(f"{rel}: not a readable notebook ({exc})") from None
+    spec = notebook.get("metadata", {}).get(KEY_FIELD, {}).get(VARIANT_FIELD)
+    shape = isinstance(spec, dict) and isinstance(spec.get("of"), str) and isinstance(spec.get("parameters"), dict)
+    if not shape:
+        raise VariantError(
+            f'{rel}: metadata must hold "{KEY_FIELD}": {{"{VARIANT_FIELD}": {{"of": "<chapter>.ipynb", '
+            '"parameters": {...}}}'
+        )
+    unknown = set(spec) - {"of", "parameters"}
+    if unknown:
+        raise VariantError(f"{rel}: unknown variant field(s) {', '.join(sorted(unknown))}; allowed: of, parameters")
+    chapter_names = [c.name for c in chapters()]
+    if spec["of"] not in chapter_names:
+        raise VariantError(
+            f"{rel}: parent {spec['of']!r} is not a chapter in notebooks/ (chapters: {', '.join(chapter_names)})"
+        )
+    parent = paths.root() / "notebooks" / spec["of"]
+    if not spec["parameters"]:
+        raise VariantError(f"{rel}: sets no parameters, so it would repeat {spec['of']}")
+    try:
+        parameters = check_run(parent, spec["parameters"])
+    except ParameterError as exc:
+        raise VariantError(f"{rel} (a variant of {spec['of']}): {exc}") from None
+    if any(c["cell_type"] == "code" for c in notebook["cells"]):
+        raise VariantError(f"{rel}: a variant holds no code cells (it runs {spec['of']}'s code)")
+    prose = "\n\n".join(_text(c["source"]).strip() for c in notebook["cells"] if c["cell_type"] == "markdown")
+    first, _, rest = prose.partition("\n")
+    if not first.startswith("# "):
+        raise VariantError(f"{rel}: the first markdown cell opens with the page's title, '# ...'")
+    if not rest.strip():
+        raise VariantError(f"{rel}: after the title, a paragraph says what differs from {spec['of']}")
+    return Variant(path, parent, parameters, first.strip(), rest.strip())
+
+
+def _rel(path: Path) -> str:
+    path = Path(path).resolve()
+    root = paths.root()
+    return path.relative_to(root).as_posix() if root in path.parents else str(path)
+
+
+def _job(source: Path) -> tuple[Path, dict | None]:
+    """What refreshing ``source`` runs: a notebook and its parameters.
+
+    A chapter runs itself (``None``: whatever parameters its executed copy records, so a
+    rerun placed there by ``make run`` is kept while current); a variant runs its parent.
+    """
+    if is_variant(source):
+        v = variant(source)
+        return v.parent, v.parameters
+    return Path(source), None
 
 
 def inputs() -> list[tuple[str, Path]]:
@@ -95,9 +212,22 @@ def recorded_parameters(executed: dict) -> dict:
     return executed.get("metadata", {}).get("papermill", {}).get("parameters") or {}
 
 
-def is_current(source: dict, executed: dict) -> bool:
-    """True when ``executed`` is what running ``source`` now would give."""
-    return recorded_key(executed) == key(source, recorded_parameters(executed)) and _same_prose(source, executed)
+def is_current(source: dict, executed: dict, parameters: dict | None = None) -> bool:
+    """True when ``executed`` is what running ``source`` now would give.
+
+    With ``parameters`` (a variant's), the copy must also have been run with exactly those.
+    """
+    parameters = recorded_parameters(executed) if parameters is None else parameters
+    return recorded_key(executed) == key(source, parameters) and _same_prose(source, executed)
+
+
+def current(source: Path) -> bool:
+    """True when the executed copy of chapter or variant ``source`` exists and is current."""
+    notebook, parameters = _job(source)
+    target = executed_path(source)
+    if not target.exists():
+        return False
+    return is_current(nbformat.read(notebook, as_version=4), nbformat.read(target, as_version=4), parameters)
 
 
 def _same_prose(source: dict, executed: dict) -> bool:
@@ -122,8 +252,11 @@ def _merge_prose(source: dict, executed: dict) -> dict | None:
     return merged
 
 
-def run_papermill(source: Path, target: Path, parameters: dict | None = None) -> float:
-    """Execute ``source`` into ``target`` with papermill; return the seconds it took."""
+def run_papermill(source: Path, target: Path, parameters: dict | None = None, label: str | None = None) -> float:
+    """Execute ``source`` into ``target`` with papermill; return the seconds it took.
+
+    ``label`` names the run in an error (a variant's descriptor) if it is not ``source``.
+    """
     import papermill
 
     notebook = nbformat.read(source, as_version=4)
@@ -142,7 +275,7 @@ def run_papermill(source: Path, target: Path, parameters: dict | None = None) ->
         )
     except papermill.PapermillExecutionError as exc:
         raise ExecutionError(
-            f"{source.name} stopped in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
+            f"{label or source.name} stopped in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
             f"(the partial output is in {partial})"
         ) from None
     seconds = time.perf_counter() - start
@@ -159,18 +292,25 @@ def refresh(source: Path) -> tuple[str, float]:
     Returns ``("current" | "prose" | "executed", seconds)``.
     """
     source = Path(source)
-    return _refresh_without_running(source) or ("executed", run_papermill(source, executed_path(source)))
+    done = _refresh_without_running(source)
+    if done:
+        return done
+    notebook, parameters = _job(source)
+    label = f"{_rel(source)} (a variant of {notebook.name})" if notebook != source else None
+    return "executed", run_papermill(notebook, executed_path(source), parameters, label=label)
 
 
 def _refresh_without_running(source: Path) -> tuple[str, float] | None:
     """``("current", 0)`` or ``("prose", 0)`` if no kernel is needed, else None."""
+    run, parameters = _job(source)
     target = executed_path(source)
     if not target.exists():
         return None
-    notebook = nbformat.read(source, as_version=4)
+    notebook = nbformat.read(run, as_version=4)
     executed = nbformat.read(target, as_version=4)
     # A rerun rendered as a page sits here with its own parameters: keep it if current.
-    if recorded_key(executed) != key(notebook, recorded_parameters(executed)):
+    # A variant's copy must have run with the descriptor's parameters.
+    if recorded_key(executed) != key(notebook, recorded_parameters(executed) if parameters is None else parameters):
         return None
     if _same_prose(notebook, executed):
         return "current", 0.0
@@ -182,8 +322,11 @@ def _refresh_without_running(source: Path) -> tuple[str, float] | None:
 
 
 def refresh_all(sources: list[Path] | None = None, jobs: int | None = None) -> list[tuple[Path, str, float]]:
-    """Refresh every chapter; stale ones run in parallel (one process per chapter)."""
-    sources = [Path(s) for s in (sources or chapters())]
+    """Refresh every chapter and variant; stale ones run in parallel (one process each).
+
+    Every variant's descriptor is validated before anything runs.
+    """
+    sources = [Path(s) for s in (sources or chapters() + variants())]
     # Up-to-date and prose-only chapters take milliseconds here; only stale ones get a process.
     done = {s: _refresh_without_running(s) for s in sources}
     stale = [s for s, result in done.items() if result is None]

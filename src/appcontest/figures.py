@@ -279,7 +279,8 @@ class Figure:
             raise FigureError(
                 f"figure {self.name!r} draws {chars}, which the shipped font {fonts.FAMILY!r} lacks; "
                 "vl-convert would take it from the machine's fonts, so the image would differ "
-                "between machines. Reword, or add the glyph (scripts/vendor-fonts.sh)."
+                "between machines. Reword, or add the glyph (a CJK character: put it in the "
+                "book's data or prose and re-run scripts/vendor-fonts.sh)."
             )
 
     def spec(self) -> dict:

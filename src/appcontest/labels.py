@@ -82,7 +82,7 @@ def short_setter(set_by: str) -> str:
 
 # A parenthesised cross-reference to dataset rows, "(M034)" or "(M034, M035)": it means
 # something in the CSV, nothing in a tooltip.
-_ROW_REFERENCE = r"(?:MM|[MDRN])\d{2,3}"
+_ROW_REFERENCE = r"(?:MM|SC|[CDEFMNOPRSW])\d{2,3}"  # any dataset's row id (see the data package)
 
 
 def without_ids(text: str) -> str:
@@ -90,3 +90,51 @@ def without_ids(text: str) -> str:
     import re
 
     return re.sub(rf"\s*\({_ROW_REFERENCE}(?:[,;]\s*{_ROW_REFERENCE})*\)", "", text)
+
+
+# migration_metrics.metric: what kind of figure a row is.
+METRIC = {
+    "daily_active_users": "Daily active users",
+    "monthly_active_users": "Monthly active users",
+    "us_users": "US users (company or official count)",
+    "new_users": "New users",
+    "downloads": "Downloads",
+    "app_store_rank": "App-store rank",
+    "hashtag_posts": "Hashtag posts",
+    "hashtag_views": "Hashtag views",
+}
+MEASURER_KIND = {
+    "company": "Company figure",
+    "analytics_firm": "Analytics-firm estimate",
+    "media_report": "Media report",
+    "government": "Government or court",
+}
+# events.event_kind, as a few words on a chart.
+EVENT_KIND = {
+    "court_argument": "Court hears argument",
+    "court_ruling": "Court ruling",
+    "government_statement": "Government statement",
+    "legislator_statement": "Legislators' statement",
+    "company_statement": "Company statement",
+    "in_app_message": "In-app message",
+    "outage_start": "Goes dark",
+    "service_restored": "Service restored",
+    "app_store_removal": "Removed from app stores",
+    "app_store_return": "Back in app stores",
+    "executive_order": "Executive order",
+    "feature_launch": "New feature",
+    "terms_change": "Terms changed",
+    "hiring": "Hiring",
+    "regulatory_action": "Regulatory action",
+    "business_report": "Business report",
+    "business_change": "Business change",
+}
+# events.actor_kind: who acted.
+ACTOR_KIND = {
+    "court": "Court",
+    "government": "Government",
+    "president_elect": "President-elect",
+    "legislator": "Legislators",
+    "company": "Company",
+    "app_store": "App stores",
+}

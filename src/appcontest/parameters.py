@@ -24,7 +24,7 @@ LAST_DAY = dt.date(2026, 11, 30)
 
 # The kinds of value the chapters take. Add one (with its rules and tests) only when a
 # chapter needs it.
-KINDS = ("date", "list", "choice")
+KINDS = ("date", "list", "number", "choice")
 
 
 class ParameterError(ValueError):
@@ -51,6 +51,9 @@ class Parameter:
             return "a list (comma-separated, or [] for all) of: " + ", ".join(self.choices())
         if self.kind == "choice":
             return "one of: " + ", ".join(self.choices())
+        if self.kind == "number":
+            whole = "a whole number" if isinstance(self.minimum, int) else "a number"
+            return f"{whole} from {self.minimum:g} to {self.maximum:g}"
         raise AssertionError(f"unknown parameter kind {self.kind}")
 
     def coerce(self, value: Any) -> Any:
@@ -87,6 +90,17 @@ class Parameter:
             if value not in self.choices():
                 raise ValueError(f"not allowed: {value!r}")
             return value
+        if self.kind == "number":
+            if isinstance(value, bool):
+                raise TypeError("a true/false value is not a number")
+            number = float(value)
+            if not (self.minimum <= number <= self.maximum):
+                raise ValueError("out of range")
+            if isinstance(self.minimum, int):  # a count: whole numbers only
+                if not number.is_integer():
+                    raise ValueError("not a whole number")
+                return int(number)
+            return number
         raise AssertionError(f"unknown parameter kind {self.kind}")
 
 
@@ -124,6 +138,15 @@ REGISTRY: dict[str, Parameter] = {
             "choice",
             "scale that turns words of likelihood into probabilities",
             choices=_vocabulary("probability_words", "scale"),
+        ),
+        Parameter("bootstrap_runs", "number", "model runs behind the uncertainty band", 20, 2000),
+        Parameter("outage_days", "number", "days TikTok stays dark in the model's counterfactual run", 0.0, 365.0),
+        Parameter(
+            "translation_date",
+            "date",
+            "day RedNote's translation arrives in the counterfactual run",
+            FIRST_DAY,
+            LAST_DAY,
         ),
     ]
 }

@@ -11,6 +11,10 @@ of one cell per value (:func:`as_notebook`), is the "initial" notebook, and
 :func:`post_processor` turns it into the same reduction of the chapter as ``make book``
 last executed it, so the chapter is not run a second way for the test.
 ``make reference`` rewrites the reference after a change you have checked.
+
+Counterfactual pages (variants, see :mod:`appcontest.execute`) have a reference of their
+own, ``tests/reference/variants/<name>.json``: the same keys as the parent's, with the
+values the other parameters give, so a change to a counterfactual's numbers is reviewed too.
 """
 
 from __future__ import annotations
@@ -37,7 +41,17 @@ def reference_dir() -> Path:
 
 
 def reference_path(chapter: Path) -> Path:
-    return reference_dir() / (Path(chapter).stem + ".json")
+    """``tests/reference/<chapter>.json``; a counterfactual page's (a variant's executed copy
+    or descriptor, in a ``variants/`` folder) is ``tests/reference/variants/<name>.json``."""
+    chapter = Path(chapter)
+    folder = reference_dir() / "variants" if chapter.parent.name == "variants" else reference_dir()
+    return folder / (chapter.stem + ".json")
+
+
+def display_name(executed_path: Path) -> str:
+    """``clock.ipynb``, or ``variants/<name>.ipynb`` for a counterfactual page's run."""
+    executed_path = Path(executed_path)
+    return f"variants/{executed_path.name}" if executed_path.parent.name == "variants" else executed_path.name
 
 
 def _digest(value) -> dict:
@@ -164,4 +178,4 @@ def post_processor(notebook, resources):
     ``resources["appcontest"]["executed"]``, to compare with the committed reference.
     """
     executed = Path(resources["appcontest"]["executed"])
-    return as_notebook(reduce_file(executed), executed.name), resources
+    return as_notebook(reduce_file(executed), display_name(executed)), resources

@@ -1,7 +1,7 @@
 """The book's one chart theme.
 
 Colours are the Okabe-Ito palette, which stays distinguishable under the common forms
-of colour-vision deficiency. Type is Noto Sans, shipped with the package
+of colour-vision deficiency. Type is Noto Sans (and Noto Sans CJK SC), shipped with the package
 (:mod:`appcontest.fonts`) and registered with vl-convert, so a static image is the same on
 every machine; the site serves the same font, so the interactive chart matches it. No
 text is smaller than 11 px: static images are drawn at phone width and shown at their own
@@ -28,9 +28,11 @@ PALETTE = [
 ]
 GREY = "#6b6b6b"
 LIGHT_GREY = "#d9d9d9"
-# The shipped family first. The others only matter where the book's CSS is absent (a chart
-# shown in Jupyter): vl-convert always finds the shipped family, the site always serves it.
-FONT = f"{fonts.FAMILY}, Noto Sans, sans-serif"
+# The shipped families first: the site serves the Latin one and, for CJK characters only
+# (unicode-range), the CJK one; vl-convert draws everything with the first, whose TTFs hold
+# the CJK glyphs too (see appcontest.fonts). The others only matter where the book's CSS is
+# absent (a chart shown in Jupyter).
+FONT = f"{fonts.FAMILY}, {fonts.CJK_FAMILY}, Noto Sans, sans-serif"
 WIDTH = 640  # for the PNG (PDF builders); the inline SVG is drawn at figures.STATIC_WIDTH
 HEIGHT = 320
 NAME = "appcontest"

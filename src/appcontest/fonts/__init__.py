@@ -1,20 +1,32 @@
-"""The typeface the book ships, so that charts look the same everywhere.
+"""The typefaces the book ships, so that charts look the same everywhere.
 
-This directory holds Noto Sans, subset and renamed **Appcontest Noto Sans** (see
-``README.md`` here and ``scripts/vendor-fonts.sh``): TTF files for vl-convert, which
-draws the static SVG and PNG images, and WOFF2 files for the site. With the TTFs
-registered and the theme naming the family first, a static image does not depend on the
-fonts of the machine that made it.
+This directory holds Noto Sans, subset and renamed **Appcontest Noto Sans**, and Noto Sans
+CJK SC, subset and renamed **Appcontest Noto Sans SC** (see ``README.md`` here and
+``scripts/vendor-fonts.sh``):
+
+- ``AppcontestNotoSans-*.ttf``, for vl-convert, which draws the static SVG and PNG
+  images: the Latin glyphs *and* the CJK ones in one font (why: below);
+- ``AppcontestNotoSans-*.woff2`` (Latin) and ``AppcontestNotoSansSC-*.woff2`` (CJK) for
+  the site, which declares the CJK family with a ``unicode-range``, so that a page without
+  Chinese never downloads it.
+
+With the TTFs registered and the theme naming the family first, a static image does not
+depend on the fonts of the machine that made it.
 
 Two caveats, both from how vl-convert (1.9) picks glyphs:
 
 - It loads the system's fonts before ours and prefers the first copy of a family, which
-  is why the family is renamed: a machine's own "Noto Sans" cannot stand in for it.
-- A character the font lacks is taken from the first font, system fonts first, that has
-  it. :func:`missing` finds such characters; :mod:`appcontest.figures` refuses them.
-  More fonts (a CJK face for Chinese text, say) go in this directory and are registered
-  with it; text that needs one must name that family as its font, and :data:`FAMILY`
-  and :func:`missing` must learn about it.
+  is why the families are renamed: a machine's own "Noto Sans" cannot stand in for them.
+- It draws a text in the first family of the font list that it has, and takes a
+  character that font lacks from the first font, system fonts first, that has it: not
+  from the next family of the list. A separate CJK TTF would therefore lose to a
+  machine's own CJK font (Noto Sans CJK JP, say, with Japanese glyph shapes), so the TTF
+  it draws with carries the CJK glyphs itself. :func:`missing` finds the characters it
+  lacks; :mod:`appcontest.figures` refuses them.
+
+The CJK glyphs cover the 3,500 characters of level 1 of the 通用规范汉字表 (2013), CJK
+punctuation and full-width forms, and every CJK character of the book's data and prose
+(:func:`repository_cjk`); a test fails when new text needs a re-vendor.
 """
 
 from __future__ import annotations
@@ -26,8 +38,43 @@ from pathlib import Path
 
 DIRECTORY = Path(__file__).resolve().parent
 FAMILY = "Appcontest Noto Sans"
+CJK_FAMILY = "Appcontest Noto Sans SC"
 REGULAR = DIRECTORY / "AppcontestNotoSans-Regular.ttf"
-WEB_FILES = ("AppcontestNotoSans-Regular.woff2", "AppcontestNotoSans-Bold.woff2", "OFL.txt")
+BOLD = DIRECTORY / "AppcontestNotoSans-Bold.ttf"
+WEB_FILES = (
+    "AppcontestNotoSans-Regular.woff2",
+    "AppcontestNotoSans-Bold.woff2",
+    "AppcontestNotoSansSC-Regular.woff2",
+    "AppcontestNotoSansSC-Bold.woff2",
+    "OFL.txt",
+)
+# The characters of the CJK WOFF2 files (and of the TTFs' CJK part), written by the script.
+CJK_CHARACTERS = DIRECTORY / "cjk-characters.txt"
+# Unicode blocks of CJK scripts: Han (with radicals, strokes, compatibility ideographs and
+# the supplementary planes), CJK punctuation and symbols, kana, bopomofo, Hangul, vertical
+# and compatibility forms, half- and full-width forms. The site's unicode-range for the
+# CJK family lies inside these; no Latin text falls in them.
+CJK_RANGES = (
+    (0x1100, 0x11FF),
+    (0x2E80, 0x2FDF),
+    (0x2FF0, 0x303F),
+    (0x3040, 0x30FF),
+    (0x3100, 0x312F),
+    (0x3130, 0x318F),
+    (0x3190, 0x31FF),
+    (0x3200, 0x33FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xA960, 0xA97F),
+    (0xAC00, 0xD7FF),
+    (0xF900, 0xFAFF),
+    (0xFE10, 0xFE1F),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFFEF),
+    (0x20000, 0x3FFFF),
+)
+# The book's data and prose, whose CJK characters the shipped font must cover.
+TEXT_SOURCES = ("data/*.csv", "data/*.md", "book/**/*.md", "notebooks/*.ipynb", "references.bib")
 
 _lock = threading.Lock()
 _registered = False
@@ -98,3 +145,28 @@ def missing(text: str) -> list[str]:
     """Characters of ``text`` the shipped font cannot draw (control characters aside)."""
     covered = coverage()
     return sorted({c for c in text if ord(c) not in covered and ord(c) >= 0x20 and c != "\x7f"})
+
+
+def is_cjk(char: str) -> bool:
+    """Whether ``char`` belongs to a CJK script block (:data:`CJK_RANGES`)."""
+    point = ord(char)
+    return any(first <= point <= last for first, last in CJK_RANGES)
+
+
+def repository_cjk(root: Path) -> dict[str, str]:
+    """Every CJK character of the book's data and prose (:data:`TEXT_SOURCES` under
+    ``root``), mapped to the first file, relative to ``root``, that holds it."""
+    found: dict[str, str] = {}
+    for pattern in TEXT_SOURCES:
+        for path in sorted(root.glob(pattern)):
+            text = path.read_text(encoding="utf-8")
+            for char in sorted(set(text)):
+                if is_cjk(char):
+                    found.setdefault(char, path.relative_to(root).as_posix())
+    return dict(sorted(found.items()))
+
+
+def cjk_characters() -> frozenset[int]:
+    """The code points of the CJK WOFF2 files, as the vendoring script listed them."""
+    text = CJK_CHARACTERS.read_text(encoding="utf-8")
+    return frozenset(ord(c) for line in text.splitlines() if not line.startswith("#") for c in line)

@@ -6,7 +6,7 @@ One job per module:
 - :mod:`.fonts`: publish the book's font (WOFF2) for the text and the charts.
 - :mod:`.a11y`: accessibility repairs to the theme's own markup, on every page.
 - :mod:`.icons`: theme icons from the icon font, without Font Awesome's 1.5 MB script.
-- :mod:`.notebooks`: render each chapter from its executed copy (never execute), hide injected cells.
+- :mod:`.notebooks`: render each chapter and counterfactual page (variant) from its executed copy (never execute).
 - :mod:`.repository`: repository, edit and launch buttons only when the repository exists.
 - :mod:`.bibstyle`: the bibliography style: titles as written, 2018a/2018b, primary sources marked.
 - :mod:`.bibcache`: keep formatted bibliography entries between builds (fast rebuilds).

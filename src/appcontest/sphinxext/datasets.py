@@ -89,6 +89,7 @@ FOLDED = {
     "unit": "value",
     "locator": "source_key",
 }
+ROW_HEIGHT = 96  # px: a rough height of a table row on a phone, where long cells wrap
 HIDDEN = {"iso_n3"}  # the map's country code; the country is in the next column
 # The columns a reader needs first, so that a phone shows them before any sideways scroll;
 # the rest follow in the schema's order.
@@ -355,7 +356,10 @@ class RowsWriter:
             f"</div>"
             f'<p class="ac-rows-note">Every row of the CSV file, with its sources; on a narrow screen, '
             f"scroll the table sideways.</p>"
-            f'<div class="ac-rows-scroll" role="region" aria-labelledby="{uid}-caption" tabindex="0">'
+            # Laid out only near the viewport (content-visibility in appcontest.css); until then
+            # its box is a rough height, so the scroll bar does not jump when it is drawn.
+            f'<div class="ac-rows-scroll" role="region" aria-labelledby="{uid}-caption" tabindex="0" '
+            f'style="contain-intrinsic-block-size: auto {ROW_HEIGHT * (n + 1)}px">'
             f'<table class="ac-rows-table" id="{uid}">'
             f'<caption id="{uid}-caption">{escape(title)}: {n} rows</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div></div>"

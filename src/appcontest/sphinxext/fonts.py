@@ -1,9 +1,10 @@
-"""Serve the book's font from the site itself, so the page and the chart images match.
+"""Serve the book's fonts from the site itself, so the page and the chart images match.
 
-The WOFF2 files of :mod:`appcontest.fonts` and their licence are copied to
-``_static/fonts/``; ``appcontest.css`` declares them with ``@font-face`` (relative URLs,
-``font-display: swap``) and uses the family for the text and the charts. The TTFs, which
-only vl-convert needs, are not published.
+The WOFF2 files of :mod:`appcontest.fonts` (Latin, and CJK) and their licence are copied
+to ``_static/fonts/``; ``appcontest.css`` declares them with ``@font-face`` (relative URLs,
+``font-display: swap``; the CJK family only for the CJK ranges, so that a page without
+Chinese never downloads it) and uses the families for the text and the charts. The TTFs,
+which only vl-convert needs, are not published.
 """
 
 from __future__ import annotations
