@@ -315,6 +315,7 @@ def crowd_latest(forecasts: pd.DataFrame, as_of) -> pd.DataFrame:
     grouped = last.groupby(["platform", "question"], sort=False)
     out = grouped.agg(
         observed_on=("observed_on", "first"),
+        observed_on_precision=("observed_on_precision", "first"),
         probability=("probability", "mean"),
         reports=("id", "size"),
         ids=("id", lambda s: ";".join(s)),
@@ -544,7 +545,7 @@ def analysis(
         "mc-draws": f"{DRAWS:,}",
         "mc-seed": str(SEED),
         "n-crowd-questions": count_text(len(crowd)),
-        "crowd-last-priced": day_text(crowd["observed_on"].max()) if len(crowd) else "no day on record",
+        "crowd-last-priced": last_priced(crowd),
         "n-crowd-own": count_text(len(own)),
         "crowd-brier-own": score_text(float(own["brier_own"].mean())) if len(own) else "not computable",
         "n-crowd-ban": count_text(len(book)),
@@ -588,6 +589,15 @@ COUNT_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "e
 def count_text(n: int) -> str:
     """A small count in words, as prose writes it: 0 -> 'none', 2 -> 'two', 12 -> '12'."""
     return COUNT_WORDS[n] if 0 <= n < len(COUNT_WORDS) else f"{n:,}"
+
+
+def last_priced(crowd: pd.DataFrame) -> str:
+    """When the crowd was last priced, as precisely as the record dates it: "on 17 January 2025", "in March 2025"."""
+    if crowd.empty:
+        return "on no day on record"
+    row = crowd.loc[crowd["observed_on"].idxmax()]
+    when = pd.Timestamp(row["observed_on"])
+    return f"in {when:%B %Y}" if row["observed_on_precision"] == "month" else f"on {day_text(when)}"
 
 
 def day_text(value) -> str:
