@@ -543,7 +543,6 @@ def analysis(
         "others-brier-low": score_text(other_score["brier_low"]),
         "others-brier-high": score_text(other_score["brier_high"]),
         "mc-draws": f"{DRAWS:,}",
-        "mc-seed": str(SEED),
         "n-crowd-questions": count_text(len(crowd)),
         "crowd-last-priced": last_priced(crowd),
         "n-crowd-own": count_text(len(own)),
