@@ -91,7 +91,8 @@ def sized(spec: dict, width: int) -> dict:
 
     A single or layered view fits its whole width, axes and legend included (autosize
     ``fit-x``); the panels of a concatenated chart (which Vega-Lite cannot fit) each get
-    the width less the padding, at most a panel's ``maxWidth`` and, given an ``aspect``
+    the width less the padding and any ``inset`` (room for axis labels), at most a panel's
+    ``maxWidth`` and, given an ``aspect``
     (height / width), a height in proportion, both from ``usermeta.appcontest.panels``
     ({panel name: {...}}). Map panels are clipped to their size (:func:`_clip`).
     ``appcontest-charts.js`` (``sizeSpec``) does the same in the browser.
@@ -103,7 +104,7 @@ def sized(spec: dict, width: int) -> dict:
         for panel in spec[key]:
             hints = panels.get(panel.get("name"), {})
             if panel.get("width") == "container":
-                panel["width"] = min(width - 2 * PADDING, hints.get("maxWidth", width))
+                panel["width"] = min(width - 2 * PADDING - hints.get("inset", 0), hints.get("maxWidth", width))
             if "aspect" in hints and isinstance(panel.get("width"), (int, float)):
                 panel["height"] = round(panel["width"] * hints["aspect"])
             _clip(panel)
@@ -255,6 +256,9 @@ class Figure:
     table: pd.DataFrame | None = None
     # Shown in place of the chart when its menus leave nothing to draw.
     empty: str = EMPTY_MESSAGE
+    # Said under the static image only (the script removes it with the image): what the
+    # interactive view adds, such as sliders that need JavaScript.
+    static_note: str = ""
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -364,11 +368,12 @@ class Figure:
         subtitle = f'<p class="ac-chart-subtitle">{html.escape(self.subtitle)}</p>' if self.subtitle else ""
         empty = html.escape(self.empty, quote=True)
         svg = self.svg()
+        note = f'<p class="ac-chart-static-note">{html.escape(self.static_note)}</p>' if self.static_note else ""
         return (
             f'<div class="ac-chart" id="{base}" data-name="{self.name}" data-empty="{empty}">'
             f'<p class="ac-chart-title" id="{base}-title">{html.escape(self.title)}</p>{subtitle}'
             f'<div class="ac-chart-view" role="img" aria-labelledby="{base}-title" aria-describedby="{base}-desc">'
-            f'<div class="ac-chart-static"{_intrinsic_size(svg)}>{svg}</div></div>'
+            f'<div class="ac-chart-static"{_intrinsic_size(svg)}>{svg}</div></div>{note}'
             f'<p class="ac-chart-desc" id="{base}-desc">{html.escape(self.description)}</p>'
             f"{self.table_html()}"
             f'<script type="application/json" class="{PAYLOAD_CLASS}">{payload}</script>'

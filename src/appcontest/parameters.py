@@ -24,7 +24,7 @@ LAST_DAY = dt.date(2026, 11, 30)
 
 # The kinds of value the chapters take. Add one (with its rules and tests) only when a
 # chapter needs it.
-KINDS = ("date", "list", "number")
+KINDS = ("date", "list", "number", "choice")
 
 
 class ParameterError(ValueError):
@@ -49,6 +49,8 @@ class Parameter:
             return f"a date YYYY-MM-DD from {self.minimum} to {self.maximum}"
         if self.kind == "list":
             return "a list (comma-separated, or [] for all) of: " + ", ".join(self.choices())
+        if self.kind == "choice":
+            return "one of: " + ", ".join(self.choices())
         if self.kind == "number":
             whole = "a whole number" if isinstance(self.minimum, int) else "a number"
             return f"{whole} from {self.minimum:g} to {self.maximum:g}"
@@ -82,6 +84,12 @@ class Parameter:
             if bad:
                 raise ValueError(f"not allowed: {bad}")
             return items
+        if self.kind == "choice":
+            if not isinstance(value, str):
+                raise TypeError("not a name")
+            if value not in self.choices():
+                raise ValueError(f"not allowed: {value!r}")
+            return value
         if self.kind == "number":
             if isinstance(value, bool):
                 raise TypeError("a true/false value is not a number")
@@ -124,7 +132,13 @@ REGISTRY: dict[str, Parameter] = {
         ),
         Parameter("instruments", "list", "instruments shown ([] = all)", choices=_vocabulary("measures", "instrument")),
         Parameter("targets", "list", "targets shown ([] = all)", choices=_vocabulary("measures", "target")),
-        Parameter("as_of", "date", "date at which time left is read off", FIRST_DAY, LAST_DAY),
+        Parameter("as_of", "date", "date on which the clock, or the forecasts, are read", FIRST_DAY, LAST_DAY),
+        Parameter(
+            "probability_scale",
+            "choice",
+            "scale that turns words of likelihood into probabilities",
+            choices=_vocabulary("probability_words", "scale"),
+        ),
         Parameter("bootstrap_runs", "number", "model runs behind the uncertainty band", 20, 2000),
         Parameter("outage_days", "number", "days TikTok stays dark in the model's counterfactual run", 0.0, 365.0),
         Parameter(

@@ -184,7 +184,7 @@
       out[key] = out[key].map(function (panel) {
         var p = Object.assign({}, panel);
         var hints = panels[p.name] || {};
-        if (p.width === "container") p.width = Math.min(width - 2 * PADDING, hints.maxWidth || width);
+        if (p.width === "container") p.width = Math.min(width - 2 * PADDING - (hints.inset || 0), hints.maxWidth || width);
         if (hints.aspect && typeof p.width === "number") p.height = Math.round(p.width * hints.aspect);
         // A map panel draws nothing outside itself (appcontest.figures._clip).
         if (p.projection && typeof p.width === "number" && typeof p.height === "number") {
@@ -218,6 +218,20 @@
         options: (p.bind.options || []).filter(function (o) { return o !== null; }).map(String),
       };
     });
+  }
+
+  // The parameters a reader sets with a slider: their values survive a redraw.
+  function rangeParams(spec) {
+    var found = [];
+    (function walk(node) {
+      if (Array.isArray(node)) { node.forEach(walk); return; }
+      if (!node || typeof node !== "object") return;
+      (node.params || []).forEach(function (p) {
+        if (p.bind && p.bind.input === "range") found.push(p.name);
+      });
+      ["layer"].concat(CONCAT).forEach(function (k) { if (node[k]) walk(node[k]); });
+    })(spec);
+    return found;
   }
 
   // ---- the page's URL: #name?key=value&key=value --------------------------------------
@@ -386,6 +400,9 @@
     if (!width || (st.vega && width === st.width)) return Promise.resolve();
     var values = {};
     st.params.forEach(function (p) { values[p.name] = p.value; });
+    // Sliders (params bound to range inputs) keep what the reader set through a redraw.
+    var ranges = {};
+    if (st.vega) rangeParams(st.spec).forEach(function (n) { ranges[n] = st.vega.signal(n); });
     var target = el("div", { class: "ac-chart-interactive" });
     var old = st.target;
     if (st.vega) st.vega.finalize();
@@ -401,6 +418,8 @@
       if (old) old.remove();
       var fallback = st.view.querySelector(".ac-chart-static");
       if (fallback) fallback.remove();
+      // What the static image says it lacks (sliders need JavaScript) is no longer true.
+      st.container.querySelectorAll(".ac-chart-static-note").forEach(function (n) { n.remove(); });
       st.target = target;
       st.vega = result.view;
       st.width = width;
@@ -411,6 +430,7 @@
       target.appendChild(st.focus);
       labelControls(st);
       var view = result.view;
+      Object.keys(ranges).forEach(function (n) { view.signal(n, ranges[n]); });
       st.params.forEach(function (p) {
         if (values[p.name] != null) view.signal(p.name, values[p.name]);
         view.addSignalListener(p.name, function (name, value) {
@@ -426,6 +446,9 @@
 
   // Vega-Embed's menus: a label each, and the chart they belong to in their name.
   function labelControls(st) {
+    st.controls.querySelectorAll("input[type=range]").forEach(function (input) {
+      input.id = st.container.id + "-" + input.name;
+    });
     st.controls.querySelectorAll("select").forEach(function (select) {
       var param = st.params.filter(function (p) { return p.name === select.name; })[0];
       if (param) select.id = st.container.id + "-" + param.key;
