@@ -348,7 +348,8 @@ class RowsWriter:
         n = len(rows_)
         return (
             f'<div class="ac-rows">'
-            f'<div class="ac-rows-search" role="search" hidden>'
+            # A page may hold several datasets: each search landmark is named after its table.
+            f'<div class="ac-rows-search" role="search" aria-label="Row search: {escape(title, quote=True)}" hidden>'
             f'<label for="{uid}-q">Search the rows</label>'
             f'<input type="search" id="{uid}-q" autocomplete="off" aria-controls="{uid}" '
             f'aria-describedby="{uid}-count">'
