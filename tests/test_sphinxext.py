@@ -126,7 +126,8 @@ def test_rows_table_has_every_row_with_an_anchor_and_linked_sources():
     heads = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', html)
     assert heads[:3] == ["ID", "Date", "Summary"] and heads[-1] == "Sources"
     # The search box is there for JavaScript to show; without it, the table alone.
-    assert 'class="ac-rows-search" role="search" hidden' in html and 'aria-live="polite"' in html
+    assert 'class="ac-rows-search" role="search" aria-label="Row search: Measures" hidden' in html
+    assert 'aria-live="polite"' in html
 
 
 def test_rows_table_links_foreign_keys_to_the_other_dataset():
